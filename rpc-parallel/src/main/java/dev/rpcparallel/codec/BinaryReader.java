@@ -1,0 +1,175 @@
+package dev.rpcparallel.codec;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads the primitives written by {@link BinaryWriter} from a bounded input, failing with a
+ * {@link CodecException} that names the shape and offset on any malformed or truncated input.
+ * Lengths are checked against the remaining bytes before anything is allocated.
+ *
+ * <p>Not thread-safe: one reader per decode.
+ */
+public final class BinaryReader {
+  private final ByteBuffer in;
+  private final int start;
+  private String context = "value";
+
+  public BinaryReader(byte[] bytes) {
+    this(ByteBuffer.wrap(bytes));
+  }
+
+  public BinaryReader(byte[] bytes, int offset, int length) {
+    this(ByteBuffer.wrap(bytes, offset, length));
+  }
+
+  /** Reads from {@code buffer}'s position to its limit (the buffer's position advances). */
+  public BinaryReader(ByteBuffer buffer) {
+    this.in = buffer;
+    this.start = buffer.position();
+  }
+
+  /** The number of bytes consumed so far. */
+  public int position() {
+    return in.position() - start;
+  }
+
+  public int remaining() {
+    return in.remaining();
+  }
+
+  /** Names what is being decoded, for error messages of primitives read without a shape. */
+  public BinaryReader context(String shape) {
+    this.context = shape;
+    return this;
+  }
+
+  /** A {@link CodecException} at the current offset. */
+  public CodecException error(String shape, String problem) {
+    return new CodecException(shape, position(), problem);
+  }
+
+  private void need(int n, String what) {
+    if (in.remaining() < n) {
+      throw error(context, "truncated input: " + what + " needs " + n + " bytes, " + in.remaining() + " left");
+    }
+  }
+
+  public int readByte() {
+    need(1, "byte");
+    return in.get();
+  }
+
+  public boolean readBoolean() {
+    int b = readByte();
+    if (b != 0 && b != 1) {
+      throw error("bool", "invalid boolean byte " + b);
+    }
+    return b == 1;
+  }
+
+  public long readUnsignedVarLong() {
+    long result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      need(1, "varint");
+      byte b = in.get();
+      result |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        if (shift == 63 && (b & 0x7F) > 1) {
+          throw error(context, "varint overflows 64 bits");
+        }
+        return result;
+      }
+    }
+    throw error(context, "varint longer than 10 bytes");
+  }
+
+  public long readVarLong() {
+    long raw = readUnsignedVarLong();
+    return (raw >>> 1) ^ -(raw & 1);
+  }
+
+  public int readVarInt() {
+    long v = readVarLong();
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw error("i32", "value " + v + " out of int range");
+    }
+    return (int) v;
+  }
+
+  /**
+   * A length or element count, checked to be at most the remaining bytes divided by {@code
+   * minBytesPerElement} (every element takes at least that many bytes), so a hostile count can
+   * never cause a large allocation or a long loop.
+   */
+  public int readLength(int minBytesPerElement) {
+    long n = readUnsignedVarLong();
+    long max = minBytesPerElement <= 0 ? in.remaining() : in.remaining() / minBytesPerElement;
+    if (n < 0 || n > max) {
+      throw error(context, "length " + Long.toUnsignedString(n) + " exceeds the " + in.remaining() + " bytes left");
+    }
+    return (int) n;
+  }
+
+  public long readFixedLong() {
+    need(8, "i64");
+    return in.getLong();
+  }
+
+  public int readFixedInt() {
+    need(4, "i32");
+    return in.getInt();
+  }
+
+  public double readDouble() {
+    return Double.longBitsToDouble(readFixedLong());
+  }
+
+  public float readFloat() {
+    return Float.intBitsToFloat(readFixedInt());
+  }
+
+  /** Length-prefixed bytes. */
+  public byte[] readBytes() {
+    int n = readLength(1);
+    byte[] out = new byte[n];
+    in.get(out);
+    return out;
+  }
+
+  /** Exactly {@code n} bytes without a prefix. */
+  public byte[] readRaw(int n) {
+    need(n, "bytes");
+    byte[] out = new byte[n];
+    in.get(out);
+    return out;
+  }
+
+  /** Length-prefixed UTF-8; malformed UTF-8 is an error. */
+  public String readString() {
+    int n = readLength(1);
+    int at = position();
+    ByteBuffer slice = in.slice();
+    slice.limit(n);
+    in.position(in.position() + n);
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(slice)
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new CodecException("string", at, "malformed UTF-8");
+    }
+  }
+
+  /** Fails unless every byte was consumed. */
+  public void expectEnd(String shape) {
+    if (in.hasRemaining()) {
+      throw error(shape, in.remaining() + " unexpected trailing bytes");
+    }
+  }
+}
