@@ -135,6 +135,17 @@ public final class BinaryWriter {
     return writeBytes(s.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Overwrites 4 bytes at {@code pos} (big-endian), e.g. to fill in a length reserved earlier. */
+  public void patchFixedInt(int pos, int v) {
+    if (pos < 0 || pos + 4 > size) {
+      throw new IndexOutOfBoundsException("patch at " + pos + " outside [0, " + size + ")");
+    }
+    buf[pos] = (byte) (v >>> 24);
+    buf[pos + 1] = (byte) (v >>> 16);
+    buf[pos + 2] = (byte) (v >>> 8);
+    buf[pos + 3] = (byte) v;
+  }
+
   /** Bytes written so far. */
   public int size() {
     return size;

@@ -1,0 +1,22 @@
+package dev.rpcparallel;
+
+/**
+ * The connection a call or stream used closed before it completed. {@link #reason()} says why,
+ * for example {@code "EOF"}, {@code "no heartbeat received for 30s"} or {@code "closed by
+ * client"}.
+ */
+public final class ConnectionClosedException extends RpcParallelException {
+  private static final long serialVersionUID = 1L;
+
+  private final String reason;
+
+  public ConnectionClosedException(String reason) {
+    super(Kind.CONNECTION_CLOSED, "connection closed: " + reason);
+    this.reason = reason;
+  }
+
+  /** Why the connection closed. */
+  public String reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.rpcparallel;
+
+import dev.rpcparallel.codec.BinaryReader;
+import dev.rpcparallel.codec.BinaryWriter;
+import dev.rpcparallel.codec.Codec;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One message of a worker's log, as streamed by {@link Connection#subscribeLog()}.
+ *
+ * @param time when it was logged
+ * @param level {@code "INFO"}, {@code "WARN"} or {@code "ERROR"}
+ * @param worker the worker's name or id
+ * @param message the text
+ */
+public record LogEntry(Instant time, String level, String worker, String message) {
+  public LogEntry {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(level, "level");
+    Objects.requireNonNull(worker, "worker");
+    Objects.requireNonNull(message, "message");
+  }
+
+  /** Wire codec. */
+  public static final Codec<LogEntry> CODEC =
+      Codec.of("LogEntry{time:instant,level:string,worker:string,message:string}", LogEntry::write, LogEntry::read);
+
+  private static void write(LogEntry e, BinaryWriter out) {
+    out.writeVarLong(e.time.getEpochSecond());
+    out.writeVarInt(e.time.getNano());
+    out.writeString(e.level).writeString(e.worker).writeString(e.message);
+  }
+
+  private static LogEntry read(BinaryReader in) {
+    long sec = in.readVarLong();
+    int nanos = in.readVarInt();
+    if (nanos < 0 || nanos > 999_999_999) {
+      throw in.error("LogEntry", "nanos out of range: " + nanos);
+    }
+    Instant t;
+    try {
+      t = Instant.ofEpochSecond(sec, nanos);
+    } catch (RuntimeException e) {
+      throw in.error("LogEntry", "instant out of range");
+    }
+    return new LogEntry(t, in.readString(), in.readString(), in.readString());
+  }
+}

@@ -1,0 +1,56 @@
+package dev.rpcparallel;
+
+import dev.rpcparallel.codec.Codec;
+import java.util.function.Function;
+
+/**
+ * A server-streaming function: the caller sends one {@code Q}, the worker writes any number of
+ * {@code R} to a {@link StreamWriter} and closes it. The stream is flow-controlled: a slow reader
+ * makes the worker's {@link StreamWriter#write} wait. The caller may read by pulling ({@link
+ * Connection#open(Pipe, Object)}) or by callback ({@link Connection#subscribe}); closing the
+ * reader aborts the stream and the worker's writer then reports closed.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Pipe<Q, R> extends WorkerFunction {
+  private final Codec<Q> query;
+  private final Codec<R> item;
+
+  private Pipe(String name, Codec<Q> query, Codec<R> item, boolean clientOnly) {
+    super(name, clientOnly);
+    this.query = query;
+    this.item = item;
+  }
+
+  public static <Q, R> Pipe<Q, R> of(String name, Codec<Q> query, Codec<R> item) {
+    checkName(name);
+    return new Pipe<>(name, query, item, false);
+  }
+
+  static <Q, R> Pipe<Q, R> builtin(String name, Codec<Q> query, Codec<R> item) {
+    return new Pipe<>(name, query, item, false);
+  }
+
+  public Codec<Q> queryCodec() {
+    return query;
+  }
+
+  public Codec<R> itemCodec() {
+    return item;
+  }
+
+  /** A client-side handle whose items are transformed by {@code f}. */
+  public <R2> Pipe<Q, R2> map(Function<? super R, ? extends R2> f) {
+    return new Pipe<>(name(), query, mappedResult(item, f), true);
+  }
+
+  /** A client-side handle that converts its argument with {@code f}. */
+  public <Q2> Pipe<Q2, R> contraMap(Function<? super Q2, ? extends Q> f) {
+    return new Pipe<>(name(), contraMappedQuery(query, f), item, true);
+  }
+
+  @Override
+  public String signature() {
+    return "pipe(" + query.shape() + ")->stream<" + item.shape() + ">";
+  }
+}

@@ -1,0 +1,56 @@
+package dev.rpcparallel;
+
+import dev.rpcparallel.codec.Codec;
+import java.util.function.Function;
+
+/**
+ * A client-streaming function: the caller sends one {@code Q} and then a flow-controlled stream
+ * of {@code U}; the worker reads the updates from a {@link StreamReader} and answers one {@code
+ * R} (before or after the stream ends).
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ReversePipe<Q, U, R> extends WorkerFunction {
+  private final Codec<Q> query;
+  private final Codec<U> update;
+  private final Codec<R> response;
+
+  private ReversePipe(String name, Codec<Q> query, Codec<U> update, Codec<R> response, boolean clientOnly) {
+    super(name, clientOnly);
+    this.query = query;
+    this.update = update;
+    this.response = response;
+  }
+
+  public static <Q, U, R> ReversePipe<Q, U, R> of(String name, Codec<Q> query, Codec<U> update, Codec<R> response) {
+    checkName(name);
+    return new ReversePipe<>(name, query, update, response, false);
+  }
+
+  public Codec<Q> queryCodec() {
+    return query;
+  }
+
+  public Codec<U> updateCodec() {
+    return update;
+  }
+
+  public Codec<R> responseCodec() {
+    return response;
+  }
+
+  /** A client-side handle whose response is transformed by {@code f}. */
+  public <R2> ReversePipe<Q, U, R2> map(Function<? super R, ? extends R2> f) {
+    return new ReversePipe<>(name(), query, update, mappedResult(response, f), true);
+  }
+
+  /** A client-side handle that converts its argument with {@code f}. */
+  public <Q2> ReversePipe<Q2, U, R> contraMap(Function<? super Q2, ? extends Q> f) {
+    return new ReversePipe<>(name(), contraMappedQuery(query, f), update, response, true);
+  }
+
+  @Override
+  public String signature() {
+    return "reverse_pipe(" + query.shape() + ",stream<" + update.shape() + ">)->" + response.shape();
+  }
+}

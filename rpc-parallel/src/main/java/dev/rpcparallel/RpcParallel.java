@@ -1,0 +1,308 @@
+package dev.rpcparallel;
+
+import dev.rpcparallel.RpcParallelException.Kind;
+import dev.rpcparallel.internal.core.ClientSession;
+import dev.rpcparallel.internal.core.HostedWorker;
+import dev.rpcparallel.internal.core.Transport;
+import dev.rpcparallel.internal.core.WorkerLogImpl;
+import dev.rpcparallel.internal.protocol.Auth;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The entry point: one instance per application owns the I/O threads, the handler executor, the
+ * settings and the shared secret, and hosts or connects to workers.
+ *
+ * <pre>{@code
+ * try (RpcParallel app = RpcParallel.create()) {
+ *   Worker w = app.serve(new SumWorker(), null);
+ *   try (Connection c = app.connect(w)) {
+ *     long total = c.call(SumWorker.SUM, 42);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Threading</b>: thread-safe. <b>Lifecycle</b>: {@link #close()} closes every connection
+ * and every worker served by this instance, then stops its threads; it is idempotent. There is no
+ * global state: several instances may coexist in one JVM (each with its own secret).
+ */
+public final class RpcParallel implements AutoCloseable {
+  private final RpcSettings settings;
+  private final byte[] secret;
+  private final String bindHost;
+  private final String advertiseHost;
+  private final ExecutorService executor;
+  private final boolean ownsExecutor;
+  private final Transport transport;
+  private final List<Transport.WorkerServer> served = new CopyOnWriteArrayList<>();
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final Map<String, WorkerSpec<?, ?, ?, ?>> specs = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private RpcParallel(Builder b) {
+    RpcSettings base = b.settings != null ? b.settings : RpcSettings.defaults();
+    this.settings = base.withOverrides(b.environment != null ? b.environment : System.getenv());
+    this.secret = b.secret != null ? b.secret.clone() : Auth.newSecret();
+    this.bindHost = b.bindHost;
+    this.advertiseHost = b.advertiseHost != null ? b.advertiseHost : b.bindHost;
+    this.ownsExecutor = b.executor == null;
+    this.executor = ownsExecutor ? Executors2.defaultHandlerExecutor() : b.executor;
+    this.transport = new Transport(b.ioThreads, executor);
+  }
+
+  /** An instance with default settings (plus any {@value RpcSettings#ENV_VAR} override). */
+  public static RpcParallel create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The effective settings: the builder's values with the environment override applied. */
+  public RpcSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Hosts a worker inside this JVM on a new port (same protocol and codecs as a spawned worker)
+   * and returns its handle once {@code initWorkerState} has returned.
+   *
+   * @throws RpcParallelException of kind {@code SPAWN_FAILED} if the init argument cannot be
+   *     encoded or {@code initWorkerState} throws (its text is in the message)
+   */
+  public <A, S> Worker serve(WorkerSpec<A, S, ?, ?> spec, A initArg) {
+    checkOpen();
+    Objects.requireNonNull(spec, "spec");
+    String specClass = spec.getClass().getName();
+    UUID id = UUID.randomUUID();
+    WorkerLogImpl log = new WorkerLogImpl(id.toString());
+    AtomicReference<Worker> handle = new AtomicReference<>();
+    WorkerContext context = new WorkerContext() {
+      @Override
+      public Worker worker() {
+        Worker w = handle.get();
+        if (w == null) {
+          throw new IllegalStateException("the worker handle is available once initWorkerState has returned");
+        }
+        return w;
+      }
+
+      @Override
+      public WorkerLog log() {
+        return log;
+      }
+
+      @Override
+      public RpcParallel app() {
+        return RpcParallel.this;
+      }
+    };
+    S state;
+    try {
+      // Round-trip the argument through its codec so served and spawned workers behave alike.
+      A arg = spec.initArgCodec().fromBytes(spec.initArgCodec().toBytes(initArg));
+      state = spec.initWorkerState(arg, context);
+    } catch (Exception e) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "initWorkerState of " + specClass + " failed: " + e, e);
+    }
+    return host(spec, state, id, null, log, context, handle);
+  }
+
+  /** Builds the table, starts listening, returns the handle. Shared by serve and the worker main. */
+  <S, T> Worker host(
+      WorkerSpec<?, S, ?, T> spec,
+      S state,
+      UUID id,
+      String name,
+      WorkerLogImpl log,
+      WorkerContext context,
+      AtomicReference<Worker> handle) {
+    Implementations<S, T> table = new Implementations<>();
+    spec.implement(table);
+    AtomicReference<Transport.WorkerServer> server = new AtomicReference<>();
+    Builtins.addTo(table, log, server, settings);
+    String nameOrId = name != null ? name : id.toString();
+    HostedWorker hosted =
+        new HostedWorker(id, nameOrId, spec, state, table.bindings(), secret, settings, executor, context);
+    Transport.WorkerServer s = transport.listen(hosted, bindHost, 0);
+    server.set(s);
+    served.add(s);
+    specs.putIfAbsent(spec.getClass().getName(), spec);
+    Worker w = new Worker(id, name, advertiseHost, s.port(), spec.getClass().getName(), settings, secret);
+    handle.set(w);
+    return w;
+  }
+
+  /** Connects to a worker whose connection argument is {@code null} (e.g. a {@link SimpleWorkerSpec}). */
+  public Connection connect(Worker worker) {
+    return connect(worker, null);
+  }
+
+  /**
+   * Connects to {@code worker}, authenticates, and runs its {@code initConnectionState} with
+   * {@code connectionArg}. The argument is encoded with the worker spec's connection-arg codec
+   * (the spec class must be loadable here).
+   *
+   * @throws RpcParallelException {@code CONNECT_FAILED} if the worker cannot be reached or has
+   *     closed its server, {@code AUTHENTICATION_FAILED} on a secret mismatch
+   * @throws RemoteException if {@code initConnectionState} threw
+   */
+  public <C> Connection connect(Worker worker, C connectionArg) {
+    return Futures.await(connectAsync(worker, connectionArg));
+  }
+
+  @SuppressWarnings("unchecked")
+  public <C> CompletableFuture<Connection> connectAsync(Worker worker, C connectionArg) {
+    checkOpen();
+    byte[] arg;
+    try {
+      WorkerSpec<?, ?, C, ?> spec = (WorkerSpec<?, ?, C, ?>) specFor(worker.specClass());
+      arg = spec.connectionArgCodec().toBytes(connectionArg);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ClientSession.Target target =
+        new ClientSession.Target(worker.id(), worker.nameOrId(), worker.host() + ":" + worker.port(), worker.secret(), arg);
+    return transport
+        .connect(worker.host(), worker.port(), worker.settings(), target)
+        .thenApplyAsync(
+            session -> {
+              DefaultConnection c = new DefaultConnection(session, worker, executor);
+              connections.add(c);
+              session.whenClosed().thenRun(() -> connections.remove(c));
+              if (closed) {
+                c.close();
+              }
+              return (Connection) c;
+            },
+            executor);
+  }
+
+  private WorkerSpec<?, ?, ?, ?> specFor(String className) {
+    WorkerSpec<?, ?, ?, ?> known = specs.get(className);
+    if (known != null) {
+      return known;
+    }
+    try {
+      Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+      WorkerSpec<?, ?, ?, ?> spec = (WorkerSpec<?, ?, ?, ?>) c.getConstructor().newInstance();
+      specs.putIfAbsent(className, spec);
+      return spec;
+    } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+      throw new RpcParallelException(Kind.CONNECT_FAILED,
+          "cannot instantiate worker spec " + className + " (needs a public no-argument constructor): " + e, e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this RpcParallel instance is closed");
+    }
+  }
+
+  /** Closes all connections and served workers, then stops the I/O threads. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Connection c : connections) {
+      c.close();
+    }
+    for (Transport.WorkerServer s : served) {
+      s.closeListener();
+      s.worker().closeConnections("worker shut down");
+    }
+    transport.shutdown();
+    if (ownsExecutor) {
+      executor.shutdownNow();
+      try {
+        executor.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Configures an {@link RpcParallel}. Not thread-safe. */
+  public static final class Builder {
+    private RpcSettings settings;
+    private Map<String, String> environment;
+    private byte[] secret;
+    private ExecutorService executor;
+    private int ioThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    private String bindHost = "127.0.0.1";
+    private String advertiseHost;
+
+    private Builder() {}
+
+    /** The application's settings; the environment override still applies per field. */
+    public Builder settings(RpcSettings settings) {
+      this.settings = Objects.requireNonNull(settings);
+      return this;
+    }
+
+    /** The environment read for {@value RpcSettings#ENV_VAR} (default: {@link System#getenv()}). */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /** The shared secret (at least 16 bytes); default: 32 random bytes. */
+    public Builder secret(byte[] secret) {
+      if (secret.length < 16) {
+        throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
+      }
+      this.secret = secret.clone();
+      return this;
+    }
+
+    /**
+     * Where handlers and callbacks run (default: virtual threads on JDK 21+, else a cached
+     * pool). The caller keeps ownership: {@link RpcParallel#close()} does not shut it down.
+     */
+    public Builder executor(ExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor);
+      return this;
+    }
+
+    /** Number of I/O threads (default: min(2, cores)). */
+    public Builder ioThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("ioThreads must be >= 1");
+      }
+      this.ioThreads = n;
+      return this;
+    }
+
+    /** Address worker servers listen on (default {@code 127.0.0.1}: loopback only). */
+    public Builder bindHost(String host) {
+      this.bindHost = Objects.requireNonNull(host);
+      return this;
+    }
+
+    /** Host put in worker handles (default: the bind host). */
+    public Builder advertiseHost(String host) {
+      this.advertiseHost = Objects.requireNonNull(host);
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@value RpcSettings#ENV_VAR} is malformed
+     */
+    public RpcParallel build() {
+      return new RpcParallel(this);
+    }
+  }
+}

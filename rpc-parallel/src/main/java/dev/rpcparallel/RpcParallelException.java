@@ -1,0 +1,51 @@
+package dev.rpcparallel;
+
+/**
+ * A failure of the library's machinery (as opposed to {@link RemoteException}, an exception
+ * thrown by user code in a worker). The {@link #kind()} says what went wrong.
+ */
+public class RpcParallelException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** What kind of infrastructure failure this is. */
+  public enum Kind {
+    /** Could not open a TCP connection, or the handshake did not complete. */
+    CONNECT_FAILED,
+    /** The peer's secret did not match. */
+    AUTHENTICATION_FAILED,
+    /** The connection closed; see {@link ConnectionClosedException#reason()}. */
+    CONNECTION_CLOSED,
+    /** The worker has no function of that name. */
+    UNKNOWN_FUNCTION,
+    /** Master and worker disagree on a function's kind or types. */
+    SHAPE_MISMATCH,
+    /** A message exceeded {@link RpcSettings#maxMessageSize()}. */
+    MESSAGE_TOO_LARGE,
+    /** The peer violated the protocol, or bytes did not decode. */
+    PROTOCOL_ERROR,
+    /** A worker could not be started or initialised. */
+    SPAWN_FAILED,
+    /** A worker did not start within the spawn or connection timeout. */
+    SPAWN_TIMEOUT,
+    /** The worker failed in the background (uncaught exception) and shut down. */
+    WORKER_FAILED,
+    /** The stream or call was cancelled by this side. */
+    CANCELLED
+  }
+
+  private final Kind kind;
+
+  public RpcParallelException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public RpcParallelException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.rpcparallel;
+
+/**
+ * Receives a stream by callback (see {@link Connection#subscribe}). Calls for one stream are made
+ * one at a time, in order, never on an I/O thread; the next item is requested only after {@link
+ * #onItem} returns, so a slow listener slows the producer instead of growing a buffer. Exactly
+ * one of {@link #onEnd} or {@link #onError} ends the stream (none after {@link
+ * Subscription#cancel()}).
+ */
+public interface StreamListener<T> {
+  void onItem(T item);
+
+  /** The producer closed the stream normally. */
+  default void onEnd() {}
+
+  /** The stream failed: {@link RemoteException} or {@link ConnectionClosedException}. */
+  default void onError(Throwable error) {}
+}

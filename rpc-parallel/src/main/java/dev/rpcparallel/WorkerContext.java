@@ -1,0 +1,15 @@
+package dev.rpcparallel;
+
+/**
+ * What a worker's code can reach about the worker it runs in: its handle, its log, and the
+ * {@link RpcParallel} instance hosting it (to connect to or start other workers). Thread-safe.
+ */
+public interface WorkerContext {
+  /** This worker's handle. */
+  Worker worker();
+
+  WorkerLog log();
+
+  /** The application instance hosting this worker. */
+  RpcParallel app();
+}

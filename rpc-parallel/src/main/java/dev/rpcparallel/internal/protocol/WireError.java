@@ -1,0 +1,97 @@
+package dev.rpcparallel.internal.protocol;
+
+import dev.rpcparallel.RemoteException;
+import dev.rpcparallel.RpcParallelException;
+import dev.rpcparallel.RpcParallelException.Kind;
+import dev.rpcparallel.codec.BinaryReader;
+import dev.rpcparallel.codec.BinaryWriter;
+
+/**
+ * The body of an ERROR frame: either a user exception (class name, message, stack, cause chain,
+ * worker) or an infrastructure failure (a {@link Kind} and a message). Built from strings only.
+ */
+public final class WireError {
+  private WireError() {}
+
+  private static final int REMOTE = 0;
+  private static final int INFRA = 1;
+  private static final int MAX_FRAMES = 256;
+  private static final int MAX_CAUSES = 8;
+
+  public static void writeRemote(Throwable t, String worker, BinaryWriter out) {
+    out.writeByte(REMOTE);
+    writeThrowable(t, worker, out, 0);
+  }
+
+  public static void writeInfra(Kind kind, String message, BinaryWriter out) {
+    out.writeByte(INFRA);
+    out.writeVarInt(kind.ordinal());
+    out.writeString(message);
+  }
+
+  private static void writeThrowable(Throwable t, String worker, BinaryWriter out, int depth) {
+    out.writeString(t.getClass().getName());
+    String msg = t.getMessage();
+    out.writeBoolean(msg != null);
+    if (msg != null) {
+      out.writeString(msg);
+    }
+    out.writeString(worker);
+    StackTraceElement[] st = t.getStackTrace();
+    int n = Math.min(st.length, MAX_FRAMES);
+    out.writeLength(n);
+    for (int i = 0; i < n; i++) {
+      StackTraceElement e = st[i];
+      out.writeString(e.getClassName());
+      out.writeString(e.getMethodName());
+      out.writeString(e.getFileName() == null ? "" : e.getFileName());
+      out.writeVarInt(e.getLineNumber());
+    }
+    Throwable cause = t.getCause();
+    boolean more = cause != null && cause != t && depth + 1 < MAX_CAUSES;
+    out.writeBoolean(more);
+    if (more) {
+      writeThrowable(cause, worker, out, depth + 1);
+    }
+  }
+
+  /** Decodes an error body into the exception the caller should see. */
+  public static RuntimeException read(BinaryReader in) {
+    int tag = in.readByte();
+    if (tag == REMOTE) {
+      return readThrowable(in, 0);
+    }
+    if (tag == INFRA) {
+      int k = in.readVarInt();
+      Kind[] kinds = Kind.values();
+      if (k < 0 || k >= kinds.length) {
+        throw in.error("error", "unknown error kind " + k);
+      }
+      return new RpcParallelException(kinds[k], in.readString());
+    }
+    throw in.error("error", "unknown error tag " + tag);
+  }
+
+  private static RemoteException readThrowable(BinaryReader in, int depth) {
+    if (depth >= MAX_CAUSES) {
+      throw in.error("error", "cause chain deeper than " + MAX_CAUSES);
+    }
+    String cls = in.readString();
+    String msg = in.readBoolean() ? in.readString() : null;
+    String worker = in.readString();
+    int n = in.readLength(4);
+    if (n > MAX_FRAMES) {
+      throw in.error("error", "stack of " + n + " frames exceeds " + MAX_FRAMES);
+    }
+    StackTraceElement[] st = new StackTraceElement[n];
+    for (int i = 0; i < n; i++) {
+      String c = in.readString();
+      String m = in.readString();
+      String f = in.readString();
+      int line = in.readVarInt();
+      st[i] = new StackTraceElement(c, m, f.isEmpty() ? null : f, line);
+    }
+    RemoteException cause = in.readBoolean() ? readThrowable(in, depth + 1) : null;
+    return new RemoteException(cls, msg, worker, st, cause);
+  }
+}
