@@ -1,5 +1,6 @@
 package dev.rpcparallel.codec;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +23,9 @@ import java.util.function.IntFunction;
  * <p>Shapes describe encodings so that two programs can check they agree: scalars are {@code
  * unit bool i8 i16 char i32 i64 f32 f64 string bytes uuid duration instant i32[] i64[] f64[]};
  * combinators are {@code option<T> nullable<T> list<T> set<T> map<K,V> array<T>} and {@code enum
- * Color{RED,GREEN}}.
+ * Color{RED,GREEN}}; derived records are {@code Point{x:i32,y:i32}} and sealed types {@code
+ * Shape=Circle{r:f64}|Square{s:f64}}, with {@code @Tree} referring back to a type already being
+ * described and a nested sealed variant in parentheses.
  */
 public final class Codecs {
   private Codecs() {}
@@ -161,5 +164,38 @@ public final class Codecs {
    */
   public static <E extends Enum<E>> Codec<E> enumOf(Class<E> type) {
     return new EnumCodec<>(Objects.requireNonNull(type, "type"));
+  }
+
+  /**
+   * The codec of {@code type}, derived once and cached; equivalent to {@link #forType(Type)}.
+   * Supports, in this order: the built-in types above (and their primitive forms); any class
+   * declaring its own {@code public static final Codec<Self> CODEC} field (that codec is used);
+   * enums; records (shape {@code Point{x:i32,y:i32}}: components in declaration order, decoded
+   * through the canonical constructor); sealed interfaces and sealed abstract classes (shape
+   * {@code Shape=Circle{r:f64}|Square{s:f64}}: tag = index of the permitted subclass sorted by
+   * simple name); arrays; and {@code Optional}, {@code List}, {@code Set}, {@code Map} with such
+   * type arguments, nested to any depth. Recursive types are supported.
+   *
+   * <p>Null record components fail to encode unless the component is annotated with an
+   * annotation named {@code Nullable} (any package), which makes it {@link #nullable}. Thread-safe.
+   *
+   * @throws IllegalArgumentException naming the type and the path to it (for example {@code
+   *     Point.owner: no codec for java.lang.Thread}) if a type has no codec, a generic type has
+   *     unresolved type variables, or a record's constructor is not accessible
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> Codec<T> derive(Class<T> type) {
+    return (Codec<T>) forType(type);
+  }
+
+  /**
+   * The codec of a reflective type, for example a {@link java.lang.reflect.ParameterizedType}
+   * such as {@code List<Map<String, Point>>} from a method signature. Derived once and cached;
+   * see {@link #derive(Class)} for the supported types. Thread-safe.
+   *
+   * @throws IllegalArgumentException if the type or one of its parts has no codec
+   */
+  public static Codec<?> forType(Type type) {
+    return TypeResolver.resolve(Objects.requireNonNull(type, "type"));
   }
 }
