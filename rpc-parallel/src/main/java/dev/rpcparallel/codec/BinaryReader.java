@@ -16,6 +16,7 @@ public final class BinaryReader {
   private final ByteBuffer in;
   private final int start;
   private String context = "value";
+  private int depth;
 
   public BinaryReader(byte[] bytes) {
     this(ByteBuffer.wrap(bytes));
@@ -171,5 +172,20 @@ public final class BinaryReader {
     if (in.hasRemaining()) {
       throw error(shape, in.remaining() + " unexpected trailing bytes");
     }
+  }
+
+  /**
+   * Enters one level of a recursive value; fails once values nest deeper than {@link
+   * Codecs#MAX_DEPTH}, so hostile input cannot exhaust the stack. Pair with {@link #exit()}.
+   */
+  void enter(String shape) {
+    if (depth >= Codecs.MAX_DEPTH) {
+      throw error(shape, "value nested deeper than " + Codecs.MAX_DEPTH + " levels");
+    }
+    depth++;
+  }
+
+  void exit() {
+    depth--;
   }
 }

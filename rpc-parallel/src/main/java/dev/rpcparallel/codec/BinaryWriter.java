@@ -12,6 +12,7 @@ import java.util.Arrays;
 public final class BinaryWriter {
   private byte[] buf;
   private int size;
+  private int depth;
 
   public BinaryWriter() {
     this(64);
@@ -164,5 +165,20 @@ public final class BinaryWriter {
   /** The backing array; valid bytes are {@code [0, size())}. For internal zero-copy use. */
   public byte[] array() {
     return buf;
+  }
+
+  /**
+   * Enters one level of a recursive value; fails once values nest deeper than {@link
+   * Codecs#MAX_DEPTH} (the decoder would reject them). Pair with {@link #exit()}.
+   */
+  void enter(String name) {
+    if (depth >= Codecs.MAX_DEPTH) {
+      throw new CodecException(name + " nested deeper than " + Codecs.MAX_DEPTH + " levels cannot be encoded");
+    }
+    depth++;
+  }
+
+  void exit() {
+    depth--;
   }
 }
