@@ -1,0 +1,39 @@
+package dev.rpcparallel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rpcparallel.testing.TestWorker;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Reference scenario serve.ml: served workers, shared state across connections, closeServer. */
+@Timeout(60)
+class ServeScenarioTest {
+
+  @Test
+  void connectionsShareWorkerStateAndCloseServerRefusesNewClients() {
+    try (RpcParallel app = RpcParallel.create()) {
+      List<Worker> workers = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        workers.add(app.serve(new TestWorker(), i));
+      }
+      for (int i = 0; i < 10; i++) {
+        Worker w = workers.get(i);
+        try (Connection c1 = app.connect(w, "one");
+            Connection c2 = app.connect(w, "two")) {
+          assertThat(c1.call(TestWorker.INC, null)).isEqualTo(i + 1);
+          assertThat(c2.call(TestWorker.INC, null)).isEqualTo(i + 2);
+          c1.closeServer();
+          assertThatThrownBy(() -> app.connect(w, "three"))
+              .isInstanceOf(RpcParallelException.class)
+              .satisfies(e -> assertThat(((RpcParallelException) e).kind()).isEqualTo(RpcParallelException.Kind.CONNECT_FAILED))
+              .hasMessageContaining("could not connect to worker " + w.nameOrId());
+          assertThat(c1.call(TestWorker.INC, null)).isEqualTo(i + 3);
+        }
+      }
+    }
+  }
+}
