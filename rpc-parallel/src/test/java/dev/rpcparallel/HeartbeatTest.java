@@ -1,0 +1,59 @@
+package dev.rpcparallel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rpcparallel.codec.Codecs;
+import dev.rpcparallel.testing.Await;
+import dev.rpcparallel.testing.RawPeer;
+import dev.rpcparallel.testing.TestWorker;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Heartbeats run on the I/O threads: silence is detected, slow handlers are not mistaken for it. */
+@Timeout(60)
+class HeartbeatTest {
+  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
+  private RpcParallel app;
+  private Worker worker;
+
+  @BeforeEach
+  void start() {
+    RpcSettings fast = RpcSettings.builder()
+        .heartbeatInterval(Duration.ofMillis(100))
+        .heartbeatTimeout(Duration.ofMillis(500))
+        .build();
+    app = RpcParallel.builder().settings(fast).environment(Map.of()).secret(SECRET).build();
+    worker = app.serve(new TestWorker(), 0);
+  }
+
+  @AfterEach
+  void stop() {
+    app.close();
+  }
+
+  @Test
+  void silentPeerIsDroppedWithANoHeartbeatReason() throws Exception {
+    try (RawPeer peer = new RawPeer(worker)) {
+      peer.open(worker, SECRET, Codecs.STRING.toBytes("silent"));
+      // From here on the peer sends nothing; the worker heartbeats and then gives up.
+      assertThat(peer.readCloseReason()).isEqualTo("no heartbeat received for 500ms");
+    }
+    try (Connection c = app.connect(worker, "observer")) {
+      Await.until(Duration.ofSeconds(10), "worker to record the close reason",
+          () -> c.call(TestWorker.CLOSE_REASONS, null).contains("no heartbeat received for 500ms"));
+    }
+  }
+
+  @Test
+  void aHandlerRunningFourTimesTheTimeoutDoesNotBreakTheConnection() {
+    try (Connection c = app.connect(worker, "c")) {
+      assertThat(c.call(TestWorker.SLEEP, 2000)).isEqualTo(2000);
+      assertThat(c.isClosed()).isFalse();
+      assertThat(c.call(TestWorker.ECHO, "alive")).isEqualTo("alive");
+    }
+  }
+}
