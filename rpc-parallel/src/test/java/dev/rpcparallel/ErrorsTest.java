@@ -111,6 +111,9 @@ class ErrorsTest {
     assertThat(c.closeReason()).contains("closed by client");
     assertThat(c.closeFuture().get(10, TimeUnit.SECONDS)).isEqualTo("closed by client");
     assertThatThrownBy(() -> c.call(TestWorker.ECHO, "x")).isInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> c.sendAsync(TestWorker.NOTE, "x").get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(ConnectionClosedException.class);
+    assertThatThrownBy(() -> c.send(TestWorker.NOTE, "x")).isInstanceOf(ConnectionClosedException.class);
   }
 
   @Test

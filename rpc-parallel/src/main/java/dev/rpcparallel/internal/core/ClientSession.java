@@ -234,13 +234,12 @@ public final class ClientSession extends Session {
     try {
       int index = indexOf(f);
       checkOpen();
-      send(callFrame(FrameType.ONE_WAY, 0, index, f.queryCodec(), query), "query of '" + f.name() + "'",
-          () -> written.complete(null));
-      closeFuture().thenRun(() -> written.completeExceptionally(closedError()));
+      send(callFrame(FrameType.ONE_WAY, 0, index, f.queryCodec(), query), "query of '" + f.name() + "'", written);
     } catch (RuntimeException e) {
       written.completeExceptionally(e);
+      return written;
     }
-    return written;
+    return written.exceptionallyCompose(e -> CompletableFuture.failedFuture(closedError()));
   }
 
   public <Q, R> StreamReader<R> open(Pipe<Q, R> f, Q query) {

@@ -175,7 +175,7 @@ abstract class Session implements FrameReader.Sink {
     send(frame, what, null);
   }
 
-  final void send(BinaryWriter frame, String what, Runnable onWritten) {
+  final void send(BinaryWriter frame, String what, CompletableFuture<Void> onWritten) {
     long max = authenticated ? settings.maxMessageSize() : Preamble.HANDSHAKE_FRAME_LIMIT;
     out.send(Frames.finish(frame, max, what), onWritten);
   }

@@ -3,7 +3,9 @@ package dev.rpcparallel.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPromise;
+import java.io.IOException;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * calls in flight cost few syscalls and few thread wake-ups. Thread-safe.
  */
 public final class OutboundQueue {
-  private record Pending(ByteBuf buf, Runnable onWritten) {}
+  private record Pending(ByteBuf buf, CompletableFuture<Void> written) {}
 
   private final Channel channel;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -23,9 +25,12 @@ public final class OutboundQueue {
     this.channel = channel;
   }
 
-  /** Queues a frame; {@code onWritten} (may be null) runs on the I/O thread once it is written. */
-  public void send(ByteBuf frame, Runnable onWritten) {
-    queue.add(new Pending(frame, onWritten));
+  /**
+   * Queues a frame. {@code written} (may be null) completes once the frame is written to the
+   * socket, or fails if the channel closes first.
+   */
+  public void send(ByteBuf frame, CompletableFuture<Void> written) {
+    queue.add(new Pending(frame, written));
     if (scheduled.compareAndSet(false, true)) {
       channel.eventLoop().execute(drain);
     }
@@ -37,15 +42,21 @@ public final class OutboundQueue {
     boolean wrote = false;
     while ((p = queue.poll()) != null) {
       if (!channel.isActive()) {
-        p.buf().release();
+        release(p);
         continue;
       }
-      if (p.onWritten() == null) {
+      if (p.written() == null) {
         channel.write(p.buf(), channel.voidPromise());
       } else {
-        Runnable r = p.onWritten();
+        CompletableFuture<Void> w = p.written();
         ChannelPromise promise = channel.newPromise();
-        promise.addListener(f -> r.run());
+        promise.addListener(f -> {
+          if (f.isSuccess()) {
+            w.complete(null);
+          } else {
+            w.completeExceptionally(new IOException("write failed: " + f.cause(), f.cause()));
+          }
+        });
         channel.write(p.buf(), promise);
       }
       wrote = true;
@@ -59,7 +70,14 @@ public final class OutboundQueue {
   public void discard() {
     Pending p;
     while ((p = queue.poll()) != null) {
-      p.buf().release();
+      release(p);
+    }
+  }
+
+  private static void release(Pending p) {
+    p.buf().release();
+    if (p.written() != null) {
+      p.written().completeExceptionally(new IOException("connection closed before the frame was written"));
     }
   }
 }
