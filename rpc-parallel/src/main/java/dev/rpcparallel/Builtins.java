@@ -17,12 +17,17 @@ final class Builtins {
   static final Rpc<Void, RpcSettings> SETTINGS =
       Rpc.builtin("rpc_parallel.settings", BuiltinCodecs.UNIT, RpcSettings.CODEC);
 
+  /** Makes the worker shut down (a spawned worker exits with status 0). */
+  static final OneWay<Void> SHUTDOWN = OneWay.builtin("rpc_parallel.shutdown", BuiltinCodecs.UNIT);
+
   /** Adds the built-ins to a worker's table. */
   static <S, T> void addTo(
       Implementations<S, T> table,
       WorkerLogImpl log,
       AtomicReference<Transport.WorkerServer> server,
-      RpcSettings settings) {
+      RpcSettings settings,
+      Runnable shutdown) {
+    table.oneWay(SHUTDOWN, (ws, cs, q) -> shutdown.run());
     table.state(LOG, (ws, cs, q, out) -> {
       log.subscribe(out);
       return null;

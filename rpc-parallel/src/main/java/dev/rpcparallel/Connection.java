@@ -38,7 +38,10 @@ public interface Connection extends AutoCloseable {
   /** Sends a one-way message; the future completes once it has been written to the socket. */
   <Q> CompletableFuture<Void> sendAsync(OneWay<Q> f, Q query);
 
-  /** Starts a pipe and returns its reader (errors, including an unknown function, surface from it). */
+  /**
+   * Starts a pipe and returns its reader. An unknown function or signature mismatch throws here;
+   * failures of the worker's handler surface from the reader.
+   */
   <Q, R> StreamReader<R> open(Pipe<Q, R> f, Q query);
 
   /** Starts a pipe delivered by callback to {@code listener}. */

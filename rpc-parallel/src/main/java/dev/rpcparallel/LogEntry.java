@@ -3,6 +3,7 @@ package dev.rpcparallel;
 import dev.rpcparallel.codec.BinaryReader;
 import dev.rpcparallel.codec.BinaryWriter;
 import dev.rpcparallel.codec.Codec;
+import dev.rpcparallel.codec.Codecs;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -27,23 +28,12 @@ public record LogEntry(Instant time, String level, String worker, String message
       Codec.of("LogEntry{time:instant,level:string,worker:string,message:string}", LogEntry::write, LogEntry::read);
 
   private static void write(LogEntry e, BinaryWriter out) {
-    out.writeVarLong(e.time.getEpochSecond());
-    out.writeVarInt(e.time.getNano());
+    Codecs.INSTANT.encode(e.time, out);
     out.writeString(e.level).writeString(e.worker).writeString(e.message);
   }
 
   private static LogEntry read(BinaryReader in) {
-    long sec = in.readVarLong();
-    int nanos = in.readVarInt();
-    if (nanos < 0 || nanos > 999_999_999) {
-      throw in.error("LogEntry", "nanos out of range: " + nanos);
-    }
-    Instant t;
-    try {
-      t = Instant.ofEpochSecond(sec, nanos);
-    } catch (RuntimeException e) {
-      throw in.error("LogEntry", "instant out of range");
-    }
+    Instant t = Codecs.INSTANT.decode(in);
     return new LogEntry(t, in.readString(), in.readString(), in.readString());
   }
 }

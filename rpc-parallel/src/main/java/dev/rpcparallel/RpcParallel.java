@@ -47,6 +47,7 @@ public final class RpcParallel implements AutoCloseable {
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final Map<String, WorkerSpec<?, ?, ?, ?>> specs = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private final Spawner spawner = new Spawner(this);
 
   private RpcParallel(Builder b) {
     RpcSettings base = b.settings != null ? b.settings : RpcSettings.defaults();
@@ -115,22 +116,33 @@ public final class RpcParallel implements AutoCloseable {
     } catch (Exception e) {
       throw new RpcParallelException(Kind.SPAWN_FAILED, "initWorkerState of " + specClass + " failed: " + e, e);
     }
-    return host(spec, state, id, null, log, context, handle);
+    AtomicReference<Transport.WorkerServer> server = new AtomicReference<>();
+    Runnable stop = () -> {
+      Transport.WorkerServer s = server.get();
+      s.closeListener();
+      s.worker().closeConnections("worker shut down");
+      served.remove(s);
+    };
+    return host(spec, state, id, null, log, context, handle, server, stop).handle();
   }
 
-  /** Builds the table, starts listening, returns the handle. Shared by serve and the worker main. */
-  <S, T> Worker host(
+  /** A hosted worker: its handle and its server-side state. */
+  record Hosted(Worker handle, HostedWorker hosted) {}
+
+  /** Builds the table, starts listening, returns the handle. Shared by serve, spawn and the worker main. */
+  <S, T> Hosted host(
       WorkerSpec<?, S, ?, T> spec,
       S state,
       UUID id,
       String name,
       WorkerLogImpl log,
       WorkerContext context,
-      AtomicReference<Worker> handle) {
+      AtomicReference<Worker> handle,
+      AtomicReference<Transport.WorkerServer> server,
+      Runnable shutdown) {
     Implementations<S, T> table = new Implementations<>();
     spec.implement(table);
-    AtomicReference<Transport.WorkerServer> server = new AtomicReference<>();
-    Builtins.addTo(table, log, server, settings);
+    Builtins.addTo(table, log, server, settings, shutdown);
     String nameOrId = name != null ? name : id.toString();
     HostedWorker hosted =
         new HostedWorker(id, nameOrId, spec, state, table.bindings(), secret, settings, executor, context);
@@ -140,7 +152,88 @@ public final class RpcParallel implements AutoCloseable {
     specs.putIfAbsent(spec.getClass().getName(), spec);
     Worker w = new Worker(id, name, advertiseHost, s.port(), spec.getClass().getName(), settings, secret);
     handle.set(w);
-    return w;
+    return new Hosted(w, hosted);
+  }
+
+  byte[] secret() {
+    return secret;
+  }
+
+  // ---- spawning ----
+
+  /**
+   * Starts a worker JVM running {@code spec} (a class with a public no-argument constructor, on
+   * the master's class path) and returns its handle once {@code initWorkerState} has returned in
+   * it. The options' {@link ShutdownOn} must not be {@code CONNECTION_CLOSED} (use {@link
+   * #spawnAndConnect}).
+   *
+   * @throws RpcParallelException {@code SPAWN_FAILED} (bad working directory, the JVM refused
+   *     its options, missing spec class, init threw: the message holds the reason, the exit
+   *     status and the worker's stderr lines prefixed {@code [WORKER name STDERR]}) or {@code
+   *     SPAWN_TIMEOUT}; in every case the child process is gone when this throws
+   */
+  public <A> Worker spawn(WorkerSpec<A, ?, ?, ?> spec, A initArg, SpawnOptions options) {
+    checkOpen();
+    if (options.shutdownOn() == ShutdownOn.CONNECTION_CLOSED) {
+      throw new IllegalArgumentException("ShutdownOn.CONNECTION_CLOSED needs a connection: use spawnAndConnect");
+    }
+    return spawner.spawn(spec, initArg, options, false).handle;
+  }
+
+  /** {@link #spawn} with default options ({@link ShutdownOn#HEARTBEAT_TIMEOUT}). */
+  public <A> Worker spawn(WorkerSpec<A, ?, ?, ?> spec, A initArg) {
+    return spawn(spec, initArg, SpawnOptions.defaults());
+  }
+
+  /** {@link #spawn} on a library thread. */
+  public <A> CompletableFuture<Worker> spawnAsync(WorkerSpec<A, ?, ?, ?> spec, A initArg, SpawnOptions options) {
+    return CompletableFuture.supplyAsync(() -> spawn(spec, initArg, options), executor);
+  }
+
+  /**
+   * Starts a worker that exits when the returned connection closes ({@link
+   * ShutdownOn#CONNECTION_CLOSED}, whatever the options say). If connecting fails (for example
+   * {@code initConnectionState} throws), the worker exits and this throws.
+   */
+  public <A, C> Connection spawnAndConnect(WorkerSpec<A, ?, C, ?> spec, A initArg, C connectionArg, SpawnOptions options) {
+    checkOpen();
+    SpawnOptions o = options.toBuilder().shutdownOn(ShutdownOn.CONNECTION_CLOSED).build();
+    Worker w = spawner.spawn(spec, initArg, o, false).handle;
+    return connect(w, connectionArg);
+  }
+
+  public <A, C> CompletableFuture<Connection> spawnAndConnectAsync(
+      WorkerSpec<A, ?, C, ?> spec, A initArg, C connectionArg, SpawnOptions options) {
+    return CompletableFuture.supplyAsync(() -> spawnAndConnect(spec, initArg, connectionArg, options), executor);
+  }
+
+  /**
+   * Starts a worker as a plain child process whose stdout and stderr the caller reads; the
+   * caller must wait for the process and close its streams. Redirect options are ignored.
+   */
+  public <A> ForegroundWorker spawnInForeground(WorkerSpec<A, ?, ?, ?> spec, A initArg, SpawnOptions options) {
+    checkOpen();
+    Spawner.Child c = spawner.spawn(spec, initArg, options, true);
+    return new ForegroundWorker(c.handle, c.process);
+  }
+
+  /**
+   * Tells a worker to shut down (it exits with status 0). The future completes once the request
+   * is written; watch {@link #onExit} for the exit itself (workers this instance started).
+   */
+  public CompletableFuture<Void> shutdown(Worker worker) {
+    checkOpen();
+    return connectControl(worker).thenCompose(c -> c.sendAsync(Builtins.SHUTDOWN, null).whenComplete((ok, e) -> c.close()));
+  }
+
+  /** Shuts down every live worker this instance spawned, killing those still alive after 5 s. */
+  public void shutdownAll() {
+    spawner.shutdownAll();
+  }
+
+  /** Completes with the exit status of a worker this instance spawned. */
+  public CompletableFuture<Integer> onExit(Worker worker) {
+    return spawner.onExit(worker);
   }
 
   /** Connects to a worker whose connection argument is {@code null} (e.g. a {@link SimpleWorkerSpec}). */
@@ -171,8 +264,21 @@ public final class RpcParallel implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    ClientSession.Target target =
-        new ClientSession.Target(worker.id(), worker.nameOrId(), worker.host() + ":" + worker.port(), worker.secret(), arg);
+    return open(worker, arg, false);
+  }
+
+  /**
+   * A connection that skips {@code initConnectionState} and may only call built-in functions
+   * (shutdown, settings, log): for managing a worker whose connection argument we do not have.
+   */
+  CompletableFuture<Connection> connectControl(Worker worker) {
+    checkOpen();
+    return open(worker, new byte[0], true);
+  }
+
+  private CompletableFuture<Connection> open(Worker worker, byte[] arg, boolean control) {
+    ClientSession.Target target = new ClientSession.Target(
+        worker.id(), worker.nameOrId(), worker.host() + ":" + worker.port(), worker.secret(), arg, control);
     return transport
         .connect(worker.host(), worker.port(), worker.settings(), target)
         .thenApplyAsync(
@@ -194,7 +300,11 @@ public final class RpcParallel implements AutoCloseable {
       return known;
     }
     try {
-      Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      Class<?> c = Class.forName(className, false, loader != null ? loader : RpcParallel.class.getClassLoader());
+      if (!WorkerSpec.class.isAssignableFrom(c)) {
+        throw new RpcParallelException(Kind.CONNECT_FAILED, "worker handle names " + className + ", which is not a WorkerSpec");
+      }
       WorkerSpec<?, ?, ?, ?> spec = (WorkerSpec<?, ?, ?, ?>) c.getConstructor().newInstance();
       specs.putIfAbsent(className, spec);
       return spec;
@@ -210,7 +320,11 @@ public final class RpcParallel implements AutoCloseable {
     }
   }
 
-  /** Closes all connections and served workers, then stops the I/O threads. Idempotent. */
+  /**
+   * Closes all connections and served workers, ends spawned workers that must not outlive it
+   * (all but {@link ShutdownOn#CALLED_SHUTDOWN_FUNCTION}: their stdin closes and they are
+   * reaped, killed after 5 s if need be), then stops the I/O threads. Idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -220,6 +334,7 @@ public final class RpcParallel implements AutoCloseable {
     for (Connection c : connections) {
       c.close();
     }
+    spawner.close();
     for (Transport.WorkerServer s : served) {
       s.closeListener();
       s.worker().closeConnections("worker shut down");

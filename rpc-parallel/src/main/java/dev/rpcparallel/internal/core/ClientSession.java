@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ClientSession extends Session {
 
   /** What the worker's server must be, and what to send it when opening. */
-  public record Target(UUID workerId, String workerName, String address, byte[] secret, byte[] connectionArg) {}
+  public record Target(
+      UUID workerId, String workerName, String address, byte[] secret, byte[] connectionArg, boolean control) {}
 
   private interface Pending {
     void complete(byte[] body, int offset);
@@ -48,6 +49,7 @@ public final class ClientSession extends Session {
   private final Target target;
   private final byte[] clientNonce = Auth.nonce();
   private byte[] serverNonce;
+  private boolean serverAuthenticated;
   private final CompletableFuture<ClientSession> opened = new CompletableFuture<>();
   private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
@@ -78,7 +80,15 @@ public final class ClientSession extends Session {
   void onHandshakeFrame(byte type, BinaryReader in) {
     switch (type) {
       case FrameType.HELLO -> {
-        in.readByte(); // negotiated version; only 1 exists
+        if (serverNonce != null) {
+          close("unexpected second HELLO frame");
+          return;
+        }
+        int version = in.readByte();
+        if (version < Preamble.MIN_VERSION || version > Preamble.MAX_VERSION) {
+          close("server chose protocol version " + version + " which this client does not speak");
+          return;
+        }
         serverNonce = in.readRaw(Auth.NONCE_LENGTH);
         BinaryWriter w = Frames.start(FrameType.AUTH);
         w.writeRaw(clientNonce, 0, clientNonce.length);
@@ -88,20 +98,26 @@ public final class ClientSession extends Session {
       }
       case FrameType.AUTH_OK -> {
         byte[] proof = in.readRaw(Auth.MAC_LENGTH);
-        if (serverNonce == null || !Auth.matches(Auth.serverProof(target.secret(), serverNonce, clientNonce), proof)) {
+        if (serverAuthenticated || serverNonce == null || !Auth.matches(Auth.serverProof(target.secret(), serverNonce, clientNonce), proof)) {
           failOpen(new RpcParallelException(Kind.AUTHENTICATION_FAILED,
               "worker " + target.workerName() + " at " + target.address() + " failed to prove it knows the secret"));
           close("server authentication failed");
           return;
         }
+        serverAuthenticated = true;
         markAuthenticated();
         BinaryWriter w = Frames.start(FrameType.OPEN, 32 + target.connectionArg().length);
         w.writeFixedLong(target.workerId().getMostSignificantBits());
         w.writeFixedLong(target.workerId().getLeastSignificantBits());
         w.writeBytes(target.connectionArg());
+        w.writeBoolean(target.control());
         send(w, "connection argument");
       }
       case FrameType.OPENED -> {
+        if (!serverAuthenticated) {
+          close("OPENED before the server proved it knows the secret");
+          return;
+        }
         menu = Menu.read(in);
         markOpen();
         opened.complete(this);
@@ -186,7 +202,7 @@ public final class ClientSession extends Session {
     if (type != FrameType.ONE_WAY) {
       w.writeUnsignedVarLong(id);
     }
-    w.writeVarInt(index);
+    w.writeUnsignedVarLong(index);
     codec.encode(query, w);
     return w;
   }

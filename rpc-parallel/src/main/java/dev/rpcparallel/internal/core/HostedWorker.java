@@ -29,6 +29,32 @@ public final class HostedWorker {
   private final Executor executor;
   private final WorkerContext context;
   final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+  private volatile SessionListener listener = SessionListener.NONE;
+
+  /** Observes connections opening, for lifecycle rules such as "exit when the first one closes". */
+  public interface SessionListener {
+    SessionListener NONE = new SessionListener() {
+      @Override
+      public void opened(dev.rpcparallel.ConnectionContext connection, boolean control) {}
+
+      @Override
+      public void refused() {}
+    };
+
+    /** A connection finished its handshake; control connections carry only built-in calls. */
+    void opened(dev.rpcparallel.ConnectionContext connection, boolean control);
+
+    /** A connection was refused because initConnectionState threw. */
+    void refused();
+  }
+
+  public void setListener(SessionListener listener) {
+    this.listener = listener;
+  }
+
+  SessionListener listener() {
+    return listener;
+  }
 
   public HostedWorker(
       UUID id,

@@ -25,6 +25,9 @@ final class InboundStream<T> implements StreamReader<T> {
   private final Codec<T> codec;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final int creditBatch;
+  /** Bytes received but not yet credited back; a producer that ignores credit overruns it. */
+  private final java.util.concurrent.atomic.AtomicLong unacknowledged = new java.util.concurrent.atomic.AtomicLong();
+  private final long overrunLimit;
   private long consumed;
   private volatile boolean done;
   private boolean hasLookahead;
@@ -35,11 +38,16 @@ final class InboundStream<T> implements StreamReader<T> {
     this.id = id;
     this.codec = codec;
     this.creditBatch = Math.max(1, session.settings.streamWindow() / 4);
+    this.overrunLimit = 2L * session.settings.streamWindow() + session.settings.maxMessageSize();
   }
 
   // ---- I/O thread ----
 
   void onItem(byte[] frame, int offset) {
+    if (unacknowledged.addAndGet(frame.length) > overrunLimit) {
+      session.close("flow control violated: the peer sent more than the stream window allows on stream " + id);
+      return;
+    }
     queue.add(new Item(frame, offset));
   }
 
@@ -91,6 +99,7 @@ final class InboundStream<T> implements StreamReader<T> {
     }
     consumed += item.frame().length;
     if (consumed >= creditBatch) {
+      unacknowledged.addAndGet(-consumed);
       session.sendCredit(id, consumed);
       consumed = 0;
     }

@@ -12,8 +12,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The producing end of a stream. Credit-based flow control: the producer may have at most the
- * stream window of bytes unacknowledged; {@link #write} waits for CREDIT frames beyond that.
+ * The producing end of a stream. Credit-based flow control: {@link #write} waits while the
+ * unacknowledged bytes reach the stream window (so at most one window plus one item is in
+ * flight) and resumes on CREDIT frames.
  * Thread-safe. Uses a lock rather than {@code synchronized} so waiting virtual threads do not pin
  * their carrier.
  */
@@ -114,6 +115,17 @@ final class OutboundStream<T> implements StreamWriter<T> {
       BinaryWriter w = Frames.start(FrameType.ERROR);
       w.writeUnsignedVarLong(id);
       WireError.writeRemote(error, session.localName(), w);
+      session.send(w, "error of " + what);
+    }
+  }
+
+  /** Ends the stream with an infrastructure error of {@code kind}. */
+  void failWith(RpcParallelException.Kind kind, String message) {
+    if (markClosed()) {
+      session.outStreams.remove(id);
+      BinaryWriter w = Frames.start(FrameType.ERROR);
+      w.writeUnsignedVarLong(id);
+      WireError.writeInfra(kind, message, w);
       session.send(w, "error of " + what);
     }
   }

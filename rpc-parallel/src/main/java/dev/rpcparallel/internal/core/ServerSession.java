@@ -73,13 +73,13 @@ final class ServerSession extends Session implements ConnectionContext {
   @Override
   void onHandshakeFrame(byte type, BinaryReader in) {
     if (type == FrameType.AUTH && !sawAuth) {
-      sawAuth = true;
       byte[] clientNonce = in.readRaw(Auth.NONCE_LENGTH);
       byte[] proof = in.readRaw(Auth.MAC_LENGTH);
       if (!Auth.matches(Auth.clientProof(worker.secret(), serverNonce, clientNonce), proof)) {
         close("authentication failed: the client does not know this application's secret");
         return;
       }
+      sawAuth = true;
       markAuthenticated();
       BinaryWriter w = Frames.start(FrameType.AUTH_OK);
       byte[] mine = Auth.serverProof(worker.secret(), serverNonce, clientNonce);
@@ -89,31 +89,44 @@ final class ServerSession extends Session implements ConnectionContext {
       sawOpen = true;
       UUID target = new UUID(in.readFixedLong(), in.readFixedLong());
       byte[] arg = in.readBytes();
+      boolean control = in.readBoolean();
       if (!target.equals(worker.id())) {
         refuse(Kind.CONNECT_FAILED, "no worker " + target + " here (this server hosts worker " + worker.nameOrId() + ")");
         return;
       }
-      executor.execute(() -> openConnection(arg));
+      executor.execute(() -> openConnection(arg, control));
     } else {
       close("unexpected " + FrameType.name(type) + " frame " + (sawAuth ? "during handshake" : "before authentication"));
     }
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private void openConnection(byte[] arg) {
-    try {
-      WorkerSpec spec = worker.spec();
-      Codec<?> codec = spec.connectionArgCodec();
-      Object decoded = codec.fromBytes(arg);
-      connectionState = spec.initConnectionState(this, worker.state(), decoded);
-    } catch (Throwable t) {
-      BinaryWriter w = Frames.start(FrameType.REFUSED);
-      WireError.writeRemote(t, worker.nameOrId(), w);
-      send(w, "refusal");
-      close("initConnectionState failed: " + t);
-      return;
+  private void openConnection(byte[] arg, boolean control) {
+    if (!control) {
+      try {
+        WorkerSpec spec = worker.spec();
+        Codec<?> codec = spec.connectionArgCodec();
+        Object decoded = codec.fromBytes(arg);
+        connectionState = spec.initConnectionState(this, worker.state(), decoded);
+      } catch (Throwable t) {
+        try {
+          BinaryWriter w = Frames.start(FrameType.REFUSED);
+          WireError.writeRemote(t, worker.nameOrId(), w);
+          send(w, "refusal");
+        } catch (RuntimeException e) {
+          log.warn("worker {}: could not send the refusal", worker.nameOrId(), e);
+        }
+        close("initConnectionState failed: " + t);
+        worker.listener().refused();
+        return;
+      }
     }
     worker.sessions.add(this);
+    if (closeReason() != null) {
+      worker.sessions.remove(this); // the client left during initConnectionState
+      return;
+    }
+    worker.listener().opened(this, control);
     BinaryWriter w = Frames.start(FrameType.OPENED);
     worker.menu().write(w);
     // Mark open on the I/O thread, before any frame after OPENED can arrive from the client.
@@ -126,10 +139,13 @@ final class ServerSession extends Session implements ConnectionContext {
   }
 
   private void refuse(Kind kind, String message) {
-    BinaryWriter w = Frames.start(FrameType.REFUSED);
-    WireError.writeInfra(kind, message, w);
-    send(w, "refusal");
-    close(message);
+    try {
+      BinaryWriter w = Frames.start(FrameType.REFUSED);
+      WireError.writeInfra(kind, message, w);
+      send(w, "refusal");
+    } finally {
+      close(message);
+    }
   }
 
   // ---- calls ----
@@ -139,11 +155,11 @@ final class ServerSession extends Session implements ConnectionContext {
     switch (type) {
       case FrameType.CALL -> {
         long id = in.readUnsignedVarLong();
-        int index = in.readVarInt();
+        int index = (int) Math.min(Integer.MAX_VALUE, in.readUnsignedVarLong());
         dispatchCall(id, index, body, in.position());
       }
       case FrameType.ONE_WAY -> {
-        int index = in.readVarInt();
+        int index = (int) Math.min(Integer.MAX_VALUE, in.readUnsignedVarLong());
         dispatchOneWay(index, body, in.position());
       }
       case FrameType.ERROR -> {
@@ -245,8 +261,19 @@ final class ServerSession extends Session implements ConnectionContext {
   private void failStream(OutboundStream<?> out, Throwable t, String name) {
     if (out.isClosed()) {
       log.warn("worker {}: pipe '{}' threw after its stream closed", worker.nameOrId(), name, t);
+    } else if (t instanceof BadQuery) {
+      out.failWith(Kind.PROTOCOL_ERROR, t.getMessage());
     } else {
       out.fail(t);
+    }
+  }
+
+  /** A query that did not decode: reported as the library's PROTOCOL_ERROR, not as user code's. */
+  private static final class BadQuery extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadQuery(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -257,7 +284,7 @@ final class ServerSession extends Session implements ConnectionContext {
       in.expectEnd(codec.shape());
       return q;
     } catch (RuntimeException e) {
-      throw new RpcParallelException(Kind.PROTOCOL_ERROR, "cannot decode the query of '" + name + "': " + e.getMessage(), e);
+      throw new BadQuery("cannot decode the query of '" + name + "': " + e.getMessage(), e);
     }
   }
 
@@ -268,11 +295,12 @@ final class ServerSession extends Session implements ConnectionContext {
     send(w, "result of '" + name + "'");
   }
 
+  /** Handler exceptions go back as remote exceptions, whatever their type; bad queries as PROTOCOL_ERROR. */
   private void sendRemoteError(long id, Throwable t) {
     BinaryWriter w = Frames.start(FrameType.ERROR);
     w.writeUnsignedVarLong(id);
-    if (t instanceof RpcParallelException e) {
-      WireError.writeInfra(e.kind(), e.getMessage(), w);
+    if (t instanceof BadQuery) {
+      WireError.writeInfra(Kind.PROTOCOL_ERROR, t.getMessage(), w);
     } else {
       WireError.writeRemote(t, worker.nameOrId(), w);
     }

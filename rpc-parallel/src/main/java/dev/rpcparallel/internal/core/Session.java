@@ -94,6 +94,9 @@ abstract class Session implements FrameReader.Sink {
 
   @Override
   public final void onFrame(byte[] body) {
+    if (closeReason != null) {
+      return; // frames that arrived in the same read as a fatal one are never looked at
+    }
     BinaryReader in = new BinaryReader(body);
     byte type = (byte) in.readByte();
     if (type == FrameType.CLOSE) {
@@ -200,16 +203,24 @@ abstract class Session implements FrameReader.Sink {
 
   /** Closes the connection, telling the peer why. Idempotent; callable from any thread. */
   final void close(String reason) {
-    if (closeReason != null) {
-      return;
-    }
-    if (channel.isActive()) {
-      BinaryWriter w = Frames.start(FrameType.CLOSE);
-      w.writeString(reason);
-      out.send(Frames.finish(w, Long.MAX_VALUE, "close"), null);
+    synchronized (this) {
+      if (closeReason != null) {
+        return;
+      }
+      if (channel.isActive()) {
+        BinaryWriter w = Frames.start(FrameType.CLOSE);
+        w.writeString(truncate(reason));
+        out.send(Frames.finish(w, Long.MAX_VALUE, "close"), null);
+      }
     }
     closed(reason);
     channel.eventLoop().execute(() -> channel.close());
+  }
+
+  /** Keeps CLOSE frames under the pre-authentication frame limit the peer may still enforce. */
+  private static String truncate(String reason) {
+    int max = Preamble.HANDSHAKE_FRAME_LIMIT / 4 - 8; // UTF-8 takes at most 4 bytes per char
+    return reason.length() <= max ? reason : reason.substring(0, max) + "...";
   }
 
   /** Records the reason and fails everything pending. First reason wins. */

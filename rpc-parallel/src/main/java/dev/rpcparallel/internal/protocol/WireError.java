@@ -25,7 +25,7 @@ public final class WireError {
 
   public static void writeInfra(Kind kind, String message, BinaryWriter out) {
     out.writeByte(INFRA);
-    out.writeVarInt(kind.ordinal());
+    out.writeString(kind.name());
     out.writeString(message);
   }
 
@@ -62,12 +62,14 @@ public final class WireError {
       return readThrowable(in, 0);
     }
     if (tag == INFRA) {
-      int k = in.readVarInt();
-      Kind[] kinds = Kind.values();
-      if (k < 0 || k >= kinds.length) {
-        throw in.error("error", "unknown error kind " + k);
+      String k = in.readString();
+      Kind kind;
+      try {
+        kind = Kind.valueOf(k);
+      } catch (IllegalArgumentException e) {
+        kind = Kind.PROTOCOL_ERROR; // a newer peer's kind: keep the message
       }
-      return new RpcParallelException(kinds[k], in.readString());
+      return new RpcParallelException(kind, in.readString());
     }
     throw in.error("error", "unknown error tag " + tag);
   }

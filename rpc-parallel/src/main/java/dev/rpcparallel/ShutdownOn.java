@@ -1,0 +1,27 @@
+package dev.rpcparallel;
+
+/**
+ * When a spawned worker exits by itself. Whatever the mode, a worker also exits (status 0) when
+ * {@link RpcParallel#shutdown(Worker)} is called on it, and (status 254) after a background
+ * failure.
+ */
+public enum ShutdownOn {
+  /**
+   * The worker keeps a heartbeating connection to the master that spawned it and exits when that
+   * connection is lost: the master exited or was killed (TCP EOF, at once), the link went silent
+   * (after the heartbeat timeout), or — for local workers — its stdin pipe from the master closed.
+   * The default of {@link RpcParallel#spawn}.
+   */
+  HEARTBEAT_TIMEOUT,
+  /**
+   * The worker exits when the connection made by {@link RpcParallel#spawnAndConnect} closes (or
+   * if it was not opened within the connection timeout). It also exits on the master-loss signals
+   * of {@link #HEARTBEAT_TIMEOUT} that come before that connection opens.
+   */
+  CONNECTION_CLOSED,
+  /**
+   * The worker exits only when told to with {@link RpcParallel#shutdown(Worker)}. It outlives its
+   * master: use with care, since nothing else stops it.
+   */
+  CALLED_SHUTDOWN_FUNCTION
+}
