@@ -112,7 +112,9 @@ public final class Compare {
         "rounds: %d, warm-up: %.0f s per contender, timed round trips per round: %d, "
             + "throughput measurement: ~%.1f s, bulk: %d timed transfers per round (median)",
         o.rounds(), o.warmupSeconds(), o.timedCalls(), o.targetSeconds(), o.bulkReps()));
-    h.add("server JVMs: same java binary and class path, no extra flags; 127.0.0.1, TCP_NODELAY");
+    List<String> serverOpts = ServerProcess.extraJvmOptions();
+    h.add("server JVMs: same java binary and class path, "
+        + (serverOpts.isEmpty() ? "no extra flags" : "extra flags " + serverOpts) + "; 127.0.0.1, TCP_NODELAY");
     return h;
   }
 

@@ -25,14 +25,16 @@ public final class Contenders {
    */
   public record Entry(String name, boolean byDefault, Supplier<Contender> factory) {}
 
+  /** Name of the library's own contender. */
+  public static final String RPC_PARALLEL = "rpc-parallel";
+
   /** All contenders, in the order they run within a round. */
   public static final List<Entry> ALL =
       List.of(
           new Entry(RAW, true, RawSocketContender::new),
           new Entry(GRPC, true, () -> new GrpcContender(false)),
-          new Entry("grpc-direct", false, () -> new GrpcContender(true))
-          // new Entry("rpc-parallel", true, RpcParallelContender::new)
-          );
+          new Entry("grpc-direct", false, () -> new GrpcContender(true)),
+          new Entry(RPC_PARALLEL, true, RpcParallelContender::new));
 
   private Contenders() {}
 
