@@ -1,27 +1,41 @@
 package dev.rpcparallel;
 
 import dev.rpcparallel.internal.core.ClientSession;
+import dev.rpcparallel.internal.core.SerializingExecutor;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /** {@link Connection} over a {@link ClientSession}; futures are re-homed onto the callback executor. */
 final class DefaultConnection implements Connection {
   private final ClientSession session;
   private final Worker worker;
   private final Executor executor;
+  private final SerializingExecutor callbacks;
 
   DefaultConnection(ClientSession session, Worker worker, Executor executor) {
     this.session = session;
     this.worker = worker;
     this.executor = executor;
+    this.callbacks = new SerializingExecutor(executor);
   }
 
+  /**
+   * Re-homes a future completed on an I/O thread onto the callback executor. Completions of one
+   * connection are delivered in order, in batches, so many calls in flight cost few wake-ups.
+   */
   private <T> CompletableFuture<T> async(CompletableFuture<T> ioFuture) {
-    return ioFuture.thenApplyAsync(Function.identity(), executor);
+    CompletableFuture<T> result = callbacks.future();
+    ioFuture.whenComplete((v, e) -> callbacks.execute(() -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+      } else {
+        result.complete(v);
+      }
+    }));
+    return result;
   }
 
   @Override

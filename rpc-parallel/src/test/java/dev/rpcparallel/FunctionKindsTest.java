@@ -45,6 +45,15 @@ class FunctionKindsTest {
   }
 
   @Test
+  void aCallbackMayWaitForAnotherCallOfTheSameConnection() throws Exception {
+    try (Connection c = app.connect(worker, "c1")) {
+      CompletableFuture<String> nested = c.callAsync(TestWorker.ECHO, "outer")
+          .thenApply(outer -> outer + "+" + c.callAsync(TestWorker.ECHO, "inner").join());
+      assertThat(nested.get(10, TimeUnit.SECONDS)).isEqualTo("outer+inner");
+    }
+  }
+
+  @Test
   void mapAndContraMapAdaptOnTheClientOnly() {
     try (Connection c = app.connect(worker, "c1")) {
       Rpc<String, String> adapted = TestWorker.SUM.contraMap(String::length).map(n -> "sum=" + n);

@@ -146,7 +146,7 @@ abstract class Session implements FrameReader.Sink {
 
   /** The peer proved it knows the secret: frames up to the message size limit are accepted. */
   final void markAuthenticated() {
-    reader.setMaxFrame(settings.maxMessageSize());
+    reader.trust(settings.maxMessageSize());
     authenticated = true;
   }
 

@@ -35,6 +35,7 @@ public final class FrameReader {
 
   private final Sink sink;
   private long maxFrame;
+  private boolean trusted;
   private byte[] preamble;
   private int preambleFilled;
   private final byte[] header = new byte[4];
@@ -49,9 +50,14 @@ public final class FrameReader {
     this.preamble = expectPreamble ? new byte[Preamble.LENGTH] : null;
   }
 
-  /** Changes the largest frame accepted from now on (for example once authenticated). */
-  public void setMaxFrame(long maxFrame) {
+  /**
+   * Changes the largest frame accepted from now on, once the peer authenticated. An
+   * authenticated peer's frames are allocated whole as soon as their length is known (after the
+   * limit check); before that, buffers grow only as bytes arrive.
+   */
+  public void trust(long maxFrame) {
     this.maxFrame = maxFrame;
+    this.trusted = true;
   }
 
   /** Consumes all of {@code in}, delivering complete frames to the sink as they form. */
@@ -85,7 +91,7 @@ public final class FrameReader {
         }
         bodyLength = (int) len;
         bodyFilled = 0;
-        body = new byte[Math.min(bodyLength, INITIAL_BODY)];
+        body = new byte[trusted ? bodyLength : Math.min(bodyLength, INITIAL_BODY)];
       }
       int n = Math.min(in.remaining(), bodyLength - bodyFilled);
       if (bodyFilled + n > body.length) {
