@@ -217,6 +217,12 @@ public final class RpcParallel implements AutoCloseable {
     return new ForegroundWorker(c.handle, c.process);
   }
 
+  /** {@link #spawnInForeground} on a library thread. */
+  public <A> CompletableFuture<ForegroundWorker> spawnInForegroundAsync(
+      WorkerSpec<A, ?, ?, ?> spec, A initArg, SpawnOptions options) {
+    return CompletableFuture.supplyAsync(() -> spawnInForeground(spec, initArg, options), executor);
+  }
+
   /**
    * Tells a worker to shut down (it exits with status 0). The future completes once the request
    * is written; watch {@link #onExit} for the exit itself (workers this instance started).

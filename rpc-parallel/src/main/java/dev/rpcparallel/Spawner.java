@@ -87,6 +87,7 @@ final class Spawner implements MasterSpec.Registry {
     UUID id = UUID.randomUUID();
     String name = options.name().orElse(id.toString());
     String specClass = spec.getClass().getName();
+    checkInstantiable(spec.getClass(), name);
     byte[] arg;
     try {
       arg = spec.initArgCodec().toBytes(initArg);
@@ -142,6 +143,22 @@ final class Spawner implements MasterSpec.Registry {
         msg.append('\n').append(line);
       }
       throw new RpcParallelException(e.kind(), msg.toString(), e.getCause());
+    }
+  }
+
+  /** The worker JVM instantiates the spec by name: fail here, clearly, if it cannot. */
+  private static void checkInstantiable(Class<?> c, String name) {
+    boolean publicClass = java.lang.reflect.Modifier.isPublic(c.getModifiers());
+    boolean topLevelOrStatic = c.getEnclosingClass() == null || java.lang.reflect.Modifier.isStatic(c.getModifiers());
+    boolean hasCtor;
+    try {
+      hasCtor = java.lang.reflect.Modifier.isPublic(c.getConstructor().getModifiers());
+    } catch (NoSuchMethodException e) {
+      hasCtor = false;
+    }
+    if (!publicClass || !topLevelOrStatic || !hasCtor || c.isAnonymousClass() || c.isLocalClass()) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "cannot spawn worker " + name + ": worker spec " + c.getName()
+          + " must be a public top-level or static nested class with a public no-argument constructor");
     }
   }
 
