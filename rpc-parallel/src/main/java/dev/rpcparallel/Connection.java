@@ -11,8 +11,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Threading</b>: thread-safe; any number of calls may be in flight at once from any
  * threads, and responses are matched to calls by id. Futures returned by the {@code Async}
- * methods run their dependent actions on the application's callback executor, never on an I/O
- * thread.
+ * methods complete on the application's executor, never on an I/O thread; completions of one
+ * connection are delivered one at a time, in arrival order, in batches. A callback may block
+ * on ({@code join}/{@code get}) another future of the same connection; it should not block on
+ * anything else for long, since later completions of the connection wait for it. Blocking
+ * methods ({@link #call} ...) wait without involving that executor.
  *
  * <p><b>Errors</b>: a handler's exception arrives as {@link RemoteException}; the connection
  * stays usable. Everything else is an {@link RpcParallelException}: if the connection closes,
