@@ -110,18 +110,7 @@ final class DefaultConnection implements Connection {
   @Override
   public <Q, U, R> ReverseCall<U, R> openReverse(ReversePipe<Q, U, R> f, Q query) {
     ReverseCall<U, R> call = session.openReverse(f, query);
-    CompletableFuture<R> result = async(call.result());
-    return new ReverseCall<>() {
-      @Override
-      public StreamWriter<U> updates() {
-        return call.updates();
-      }
-
-      @Override
-      public CompletableFuture<R> result() {
-        return result;
-      }
-    };
+    return new ClientSession.Reverse<>(call.updates(), async(call.result()));
   }
 
   @Override

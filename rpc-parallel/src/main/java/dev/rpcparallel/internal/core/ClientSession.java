@@ -219,26 +219,41 @@ public final class ClientSession extends Session {
     }
   }
 
+  /** A pending call whose OK body decodes into {@code result}; {@code onEnd} (may be null) runs either way. */
+  private static <T> Pending decoding(Codec<T> codec, String fn, CompletableFuture<T> result, Runnable onEnd) {
+    return new Pending() {
+      @Override
+      public void complete(byte[] body, int offset) {
+        end();
+        try {
+          result.complete(decode(codec, body, offset, fn));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      }
+
+      @Override
+      public void fail(RuntimeException e) {
+        end();
+        result.completeExceptionally(e);
+      }
+
+      private void end() {
+        if (onEnd != null) {
+          onEnd.run();
+        }
+      }
+    };
+  }
+
+  private record Stateful<S, U>(S state, StreamReader<U> updates) implements StateStream<S, U> {}
+
   public <Q, R> CompletableFuture<R> call(Rpc<Q, R> f, Q query) {
     CompletableFuture<R> result = new CompletableFuture<>();
     try {
       int index = indexOf(f);
       long id = ids.incrementAndGet();
-      dispatch(id, new Pending() {
-        @Override
-        public void complete(byte[] body, int offset) {
-          try {
-            result.complete(decode(f.responseCodec(), body, offset, f.name()));
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
-        }
-
-        @Override
-        public void fail(RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      }, FrameType.CALL, index, f.queryCodec(), query, f.name());
+      dispatch(id, decoding(f.responseCodec(), f.name(), result, null), FrameType.CALL, index, f.queryCodec(), query, f.name());
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
@@ -274,48 +289,29 @@ public final class ClientSession extends Session {
   }
 
   public <Q, S, U> CompletableFuture<StateStream<S, U>> openState(StateRpc<Q, S, U> f, Q query) {
-    CompletableFuture<StateStream<S, U>> result = new CompletableFuture<>();
+    CompletableFuture<S> state = new CompletableFuture<>();
+    InboundStream<U> updates;
     try {
       int index = indexOf(f);
       long id = ids.incrementAndGet();
-      InboundStream<U> updates = new InboundStream<>(this, id, f.updateCodec());
+      updates = new InboundStream<>(this, id, f.updateCodec());
       inStreams.put(id, updates);
       try {
-        dispatch(id, new Pending() {
-          @Override
-          public void complete(byte[] body, int offset) {
-            try {
-              S state = decode(f.stateCodec(), body, offset, f.name());
-              result.complete(new StateStream<>() {
-                @Override
-                public S state() {
-                  return state;
-                }
-
-                @Override
-                public StreamReader<U> updates() {
-                  return updates;
-                }
-              });
-            } catch (RuntimeException e) {
-              updates.close();
-              result.completeExceptionally(e);
-            }
-          }
-
-          @Override
-          public void fail(RuntimeException e) {
-            result.completeExceptionally(e);
-          }
-        }, FrameType.CALL, index, f.queryCodec(), query, f.name());
+        dispatch(id, decoding(f.stateCodec(), f.name(), state, null), FrameType.CALL, index, f.queryCodec(), query, f.name());
       } catch (RuntimeException e) {
         inStreams.remove(id);
         throw e;
       }
     } catch (RuntimeException e) {
-      result.completeExceptionally(e);
+      return CompletableFuture.failedFuture(e);
     }
-    return result;
+    return state.handle((s, e) -> {
+      if (e != null) {
+        updates.close();
+        throw e instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(e);
+      }
+      return new Stateful<>(s, updates);
+    });
   }
 
   public <Q, U, R> ReverseCall<U, R> openReverse(ReversePipe<Q, U, R> f, Q query) {
@@ -324,42 +320,21 @@ public final class ClientSession extends Session {
     CompletableFuture<R> result = new CompletableFuture<>();
     OutboundStream<U> updates = new OutboundStream<>(this, id, f.updateCodec(), "updates of '" + f.name() + "'");
     outStreams.put(id, updates);
+    Runnable stopUpdates = () -> {
+      outStreams.remove(id);
+      updates.onAbort();
+    };
     try {
-      dispatch(id, new Pending() {
-        @Override
-        public void complete(byte[] body, int offset) {
-          outStreams.remove(id);
-          updates.onAbort();
-          try {
-            result.complete(decode(f.responseCodec(), body, offset, f.name()));
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-          }
-        }
-
-        @Override
-        public void fail(RuntimeException e) {
-          outStreams.remove(id);
-          updates.onAbort();
-          result.completeExceptionally(e);
-        }
-      }, FrameType.CALL, index, f.queryCodec(), query, f.name());
+      dispatch(id, decoding(f.responseCodec(), f.name(), result, stopUpdates), FrameType.CALL, index, f.queryCodec(), query, f.name());
     } catch (RuntimeException e) {
       outStreams.remove(id);
       throw e;
     }
-    return new ReverseCall<>() {
-      @Override
-      public StreamWriter<U> updates() {
-        return updates;
-      }
-
-      @Override
-      public CompletableFuture<R> result() {
-        return result;
-      }
-    };
+    return new Reverse<>(updates, result);
   }
+
+  /** A reverse-pipe call in progress. */
+  public record Reverse<U, R>(StreamWriter<U> updates, CompletableFuture<R> result) implements ReverseCall<U, R> {}
 
   private static <T> T decode(Codec<T> codec, byte[] body, int offset, String fn) {
     BinaryReader in = new BinaryReader(body, offset, body.length - offset);
