@@ -1,6 +1,7 @@
 package dev.rpcparallel.examples;
 
 import dev.rpcparallel.Implementations;
+import dev.rpcparallel.OneWay;
 import dev.rpcparallel.Pipe;
 import dev.rpcparallel.ReversePipe;
 import dev.rpcparallel.Rpc;
@@ -11,8 +12,10 @@ import dev.rpcparallel.codec.Codecs;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The canonical small worker: sums, running sums as a stream, a reverse pipe that totals what
- * the caller streams, and a state function. Its worker state counts calls.
+ * The canonical small worker, with one function of each kind: sums ({@link Rpc}), a message it
+ * prints on its stdout and stderr ({@link OneWay}), running sums as a stream ({@link Pipe}), a
+ * reverse pipe that totals what the caller streams ({@link ReversePipe}), and a state function
+ * ({@link StateRpc}). Its worker state holds the greeting given at spawn and counts calls.
  */
 public final class SumWorker extends SimpleWorkerSpec<String, SumWorker.State> {
 
@@ -21,6 +24,8 @@ public final class SumWorker extends SimpleWorkerSpec<String, SumWorker.State> {
 
   /** Sum of 0..n-1. */
   public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+  /** Prints the message on the worker's stdout and stderr (forwarded to the master's). */
+  public static final OneWay<String> SAY = OneWay.of("say", Codecs.STRING);
   /** Running sums of 0..n-1, streamed. */
   public static final Pipe<Integer, Long> RUNNING_SUMS = Pipe.of("running_sums", Codecs.INT, Codecs.LONG);
   /** Totals the numbers the caller streams. */
@@ -47,6 +52,10 @@ public final class SumWorker extends SimpleWorkerSpec<String, SumWorker.State> {
             total += i;
           }
           return total;
+        })
+        .oneWay(SAY, (s, c, message) -> {
+          System.out.println("one-way message received: " + message);
+          System.err.println("(this line was printed on the worker's stderr)");
         })
         .pipe(RUNNING_SUMS, (s, c, n, out) -> {
           long total = 0;
