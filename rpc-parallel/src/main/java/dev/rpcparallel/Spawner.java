@@ -103,7 +103,7 @@ final class Spawner implements MasterSpec.Registry {
         app.secret(), app.settings(), master(), id, options.name(), specClass, arg, options.shutdownOn(),
         options.connectionTimeout(), foreground ? Redirect.forward() : options.stdout(),
         foreground ? Redirect.forward() : options.stderr());
-    List<String> command = options.launcher().command(javaCommand(options, name));
+    List<String> command = options.launcher().command(javaCommand(options, name, spec.getClass()));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().putAll(options.env());
     Process process;
@@ -162,20 +162,49 @@ final class Spawner implements MasterSpec.Registry {
     }
   }
 
-  private List<String> javaCommand(SpawnOptions options, String name) {
+  private List<String> javaCommand(SpawnOptions options, String name, Class<?> specClass) {
     List<String> cmd = new ArrayList<>();
     cmd.add(options.javaExecutable().toString());
     cmd.addAll(options.jvmOptions());
     cmd.add("-D" + WorkerMain.SPAWNED_PROPERTY + "=true");
-    StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
-    for (Path p : options.extraClasspath()) {
-      cp.append(File.pathSeparator).append(p);
-    }
     cmd.add("-cp");
-    cmd.add(cp.toString());
+    cmd.add(classPath(specClass, options.extraClasspath()));
     cmd.add(options.mainClass());
     cmd.add("--rpc-parallel-worker=" + name);
     return cmd;
+  }
+
+  /**
+   * The master's {@code java.class.path}, plus the jars and directories of any URL class loaders
+   * between the spec's class and the system loader (for masters run inside an isolating loader,
+   * such as {@code mvn exec:java}), plus the extra entries.
+   */
+  static String classPath(Class<?> specClass, List<Path> extra) {
+    java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>();
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!e.isEmpty()) {
+        entries.add(e);
+      }
+    }
+    List<String> fromLoaders = new ArrayList<>();
+    for (ClassLoader l = specClass.getClassLoader(); l != null && l != ClassLoader.getSystemClassLoader(); l = l.getParent()) {
+      if (l instanceof java.net.URLClassLoader u) {
+        for (java.net.URL url : u.getURLs()) {
+          if ("file".equals(url.getProtocol())) {
+            try {
+              fromLoaders.add(Path.of(url.toURI()).toString());
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+              // not a plain file: skip
+            }
+          }
+        }
+      }
+    }
+    entries.addAll(fromLoaders);
+    for (Path p : extra) {
+      entries.add(p.toString());
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   private static void writeConfig(Process process, BootstrapConfig config) {
