@@ -128,4 +128,31 @@ class ErrorsTest {
       }
     }
   }
+
+  @Test
+  void oversizedResultAndOversizedErrorArriveAsTheLibrarysErrors() {
+    try (RpcParallel small = RpcParallel.builder().settings(RpcSettings.builder().maxMessageSize(4096).build()).build()) {
+      Worker w = small.serve(new TestWorker(), 0);
+      try (Connection c = small.connect(w, "label".repeat(40))) {
+        // The query fits; the worker's answer (the 200-character connection label prefixed) does not.
+        assertThatThrownBy(() -> c.call(TestWorker.WHO, "y".repeat(4080)))
+            .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE))
+            .hasMessageContaining("result of 'who'");
+        assertThatThrownBy(() -> c.call(TestWorker.FAIL, "z".repeat(4070)))
+            .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE))
+            .hasMessageContaining("the error response could not be sent");
+        assertThat(c.call(TestWorker.ECHO, "small")).isEqualTo("small");
+      }
+    }
+  }
+
+  @Test
+  void controlConnectionsMayOnlyCallBuiltins() throws Exception {
+    try (Connection control = app.connectControl(worker).get(10, TimeUnit.SECONDS)) {
+      assertThat(control.workerSettings()).isEqualTo(app.settings());
+      assertThatThrownBy(() -> control.call(TestWorker.ECHO, "x"))
+          .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL_ERROR))
+          .hasMessageContaining("control connections may only call built-in functions");
+    }
+  }
 }

@@ -123,6 +123,10 @@ public final class ClientSession extends Session {
         opened.complete(this);
       }
       case FrameType.REFUSED -> {
+        if (!serverAuthenticated) {
+          close("REFUSED before the server proved it knows the secret");
+          return;
+        }
         RuntimeException e = WireError.read(in);
         failOpen(e);
         close("connection refused by worker: " + e.getMessage());

@@ -42,6 +42,7 @@ final class ServerSession extends Session implements ConnectionContext {
   private volatile Object connectionState;
   private boolean sawAuth;
   private boolean sawOpen;
+  private volatile boolean control;
 
   ServerSession(Channel channel, HostedWorker worker) {
     super(channel, worker.settings(), worker.executor(), true);
@@ -102,6 +103,7 @@ final class ServerSession extends Session implements ConnectionContext {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void openConnection(byte[] arg, boolean control) {
+    this.control = control;
     if (!control) {
       try {
         WorkerSpec spec = worker.spec();
@@ -185,6 +187,10 @@ final class ServerSession extends Session implements ConnectionContext {
     Object cs = connectionState;
     String name = b.function().name();
     WorkerFunction fn = b.function();
+    if (control && !isBuiltin(name)) {
+      sendError(id, Kind.PROTOCOL_ERROR, "control connections may only call built-in functions, not '" + name + "'");
+      return;
+    }
     if (fn instanceof Rpc<?, ?> f) {
       executor.execute(() -> {
         try {
@@ -242,8 +248,8 @@ final class ServerSession extends Session implements ConnectionContext {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void dispatchOneWay(int index, byte[] body, int offset) {
     Binding b = worker.binding(index);
-    if (b == null || !(b.function() instanceof OneWay<?> f)) {
-      log.warn("worker {}: dropping one-way message for unknown function #{}", worker.nameOrId(), index);
+    if (b == null || !(b.function() instanceof OneWay<?> f) || (control && !isBuiltin(b.function().name()))) {
+      log.warn("worker {}: dropping one-way message for unknown or forbidden function #{}", worker.nameOrId(), index);
       return;
     }
     Object ws = worker.state();
@@ -256,6 +262,10 @@ final class ServerSession extends Session implements ConnectionContext {
         log.warn("worker {}: one-way function '{}' threw", worker.nameOrId(), f.name(), t);
       }
     });
+  }
+
+  private static boolean isBuiltin(String name) {
+    return name.startsWith("rpc_parallel.");
   }
 
   private void failStream(OutboundStream<?> out, Throwable t, String name) {
@@ -288,11 +298,18 @@ final class ServerSession extends Session implements ConnectionContext {
     }
   }
 
+  /** Sends a result; one that cannot be encoded or is too large goes back as the library's error. */
   private <R> void reply(long id, Codec<R> codec, R value, String name) {
     BinaryWriter w = Frames.start(FrameType.OK);
     w.writeUnsignedVarLong(id);
-    codec.encode(value, w);
-    send(w, "result of '" + name + "'");
+    try {
+      codec.encode(value, w);
+      send(w, "result of '" + name + "'");
+    } catch (RpcParallelException e) {
+      sendError(id, e.kind(), e.getMessage());
+    } catch (RuntimeException e) {
+      sendError(id, Kind.PROTOCOL_ERROR, "cannot encode the result of '" + name + "': " + e);
+    }
   }
 
   /** Handler exceptions go back as remote exceptions, whatever their type; bad queries as PROTOCOL_ERROR. */
@@ -317,8 +334,13 @@ final class ServerSession extends Session implements ConnectionContext {
   private void sendQuietly(BinaryWriter w) {
     try {
       send(w, "error");
-    } catch (RuntimeException e) {
-      log.warn("worker {}: could not send an error response", worker.nameOrId(), e);
+    } catch (RpcParallelException e) {
+      // An error too large to send (a huge message or stack): send a short one so the call ends.
+      long id = new BinaryReader(w.array(), Frames.HEADER + 1, w.size() - Frames.HEADER - 1).readUnsignedVarLong();
+      BinaryWriter small = Frames.start(FrameType.ERROR);
+      small.writeUnsignedVarLong(id);
+      WireError.writeInfra(e.kind(), "the error response could not be sent: " + e.getMessage(), small);
+      send(small, "error");
     }
   }
 
