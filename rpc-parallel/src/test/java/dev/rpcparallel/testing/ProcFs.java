@@ -98,6 +98,17 @@ public final class ProcFs {
     return out;
   }
 
+  /** Whether {@code pid} exists and is not a zombie (exited but not yet reaped by its parent). */
+  public static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
+      char state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The nice value of a process (field 19 of its stat line). */
   public static int niceOf(long pid) {
     try {
