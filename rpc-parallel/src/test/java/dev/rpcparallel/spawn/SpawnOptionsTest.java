@@ -1,11 +1,13 @@
 package dev.rpcparallel.spawn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.Launcher;
 import dev.rpcparallel.Redirect;
 import dev.rpcparallel.RpcParallel;
+import dev.rpcparallel.RpcParallelException;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
 import dev.rpcparallel.testing.Await;
@@ -129,6 +131,22 @@ class SpawnOptionsTest {
     }
     assertThat(read(err)).startsWith("previous run\n")
         .contains("rpc-parallel worker redirected: shutdown requested; exiting with status 0");
+  }
+
+  /**
+   * A redirect file that cannot be opened makes the spawn fail (SPAWN_FAILED naming the file),
+   * rather than the spawn succeeding and the worker dying right after.
+   */
+  @Test
+  void unopenableRedirectFailsTheSpawn(@TempDir Path tmp) {
+    Path bad = tmp.resolve("no-such-dir").resolve("worker.out");
+    try (RpcParallel app = RpcParallel.create()) {
+      RpcParallelException e = (RpcParallelException) catchThrowable(() -> app.spawn(new LifecycleWorker(), 0,
+          SpawnOptions.builder().name("bad-redirect").stdout(Redirect.truncate(bad)).build()));
+      assertThat(e).as("spawn with an unopenable redirect").isNotNull().hasMessageContaining(bad.toString());
+      assertThat(e.kind()).isEqualTo(RpcParallelException.Kind.SPAWN_FAILED);
+      assertThat(ProcFs.childrenOf(ProcessHandle.current().pid())).isEmpty();
+    }
   }
 
   private static String read(Path p) {
