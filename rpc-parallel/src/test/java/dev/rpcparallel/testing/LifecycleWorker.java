@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * A worker for the spawn and lifecycle tests: it reports facts about its own process (pid,
  * parent pid, environment), prints on its stdout, and fails on request, synchronously or in the
- * background after returning. Init argument: any int; -1 makes initWorkerState throw "boom".
+ * background after returning. Init argument: any int; -1 makes initWorkerState throw "boom", -2
+ * makes it hang forever.
  */
 public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerContext> {
   public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
@@ -41,6 +42,13 @@ public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerConte
   public WorkerContext initWorkerState(Integer arg, WorkerContext context) {
     if (arg != null && arg == -1) {
       throw new IllegalStateException("boom: init refused -1");
+    }
+    while (arg != null && arg == -2) {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        // hang on regardless
+      }
     }
     return context;
   }
