@@ -94,6 +94,7 @@ public final class RawPeer implements AutoCloseable {
     BinaryWriter o = new BinaryWriter();
     o.writeFixedLong(w.id().getMostSignificantBits()).writeFixedLong(w.id().getLeastSignificantBits());
     o.writeBytes(connectionArg);
+    o.writeBoolean(false); // not a control connection
     sendFrame(FrameType.OPEN, o.toByteArray());
     Frame opened = readFrame();
     if (opened.type() != FrameType.OPENED) {
