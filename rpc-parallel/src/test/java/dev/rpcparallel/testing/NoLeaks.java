@@ -29,7 +29,7 @@ public final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
     List<ProcessHandle> procs = awaitEmpty(NoLeaks::descendants);
     if (!procs.isEmpty()) {
       problems.add("processes left running after the test: " + procs.stream()
-          .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+          .map(p -> p.pid() + " " + shorten(p.info().commandLine().orElse("?")))
           .collect(Collectors.joining("; ")));
       procs.forEach(ProcessHandle::destroyForcibly);
     }
@@ -64,6 +64,13 @@ public final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
       }
     }
     return now;
+  }
+
+  /** A command line without the middle of its (long) class path. */
+  private static String shorten(String commandLine) {
+    return commandLine.length() <= 200
+        ? commandLine
+        : commandLine.substring(0, 60) + " ... " + commandLine.substring(commandLine.length() - 120);
   }
 
   private static List<ProcessHandle> descendants() {
