@@ -85,4 +85,51 @@ class MasterKilledTest {
       }
     }
   }
+
+  /**
+   * SIGKILL of the master while its workers are still in initWorkerState (which never returns):
+   * the HEARTBEAT_TIMEOUT and CONNECTION_CLOSED workers exit anyway (their master connection is
+   * already up; the main thread is stuck, so the exit cannot wait for it).
+   */
+  @Test
+  void sigkillOfTheMasterDuringInitEndsTheWorkers() throws Exception {
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        MasterMain.class.getName(), "hang");
+    Process master = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+    List<Long> workers = new ArrayList<>();
+    try {
+      BufferedReader err = new BufferedReader(new InputStreamReader(master.getErrorStream(), StandardCharsets.UTF_8));
+      int hanging = 0;
+      String line;
+      while (hanging < 2 && (line = err.readLine()) != null) {
+        System.err.println("[master] " + line);
+        if (line.endsWith("STDERR] initWorkerState hangs")) {
+          hanging++;
+        }
+      }
+      assertThat(hanging).as("workers in initWorkerState").isEqualTo(2);
+      Thread drain = new Thread(() -> {
+        try {
+          err.transferTo(java.io.Writer.nullWriter());
+        } catch (java.io.IOException e) {
+          // master gone
+        }
+      }, "test-master-stderr");
+      drain.setDaemon(true);
+      drain.start();
+      master.descendants().forEach(p -> workers.add(p.pid()));
+      assertThat(workers).hasSize(2).allMatch(ProcFs::running);
+
+      master.destroyForcibly();
+      assertThat(master.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      long killedAt = System.nanoTime();
+      Await.until(Duration.ofSeconds(5), "the 2 workers stuck in init to exit", () -> workers.stream().noneMatch(ProcFs::running));
+      System.out.printf("master killed during init: workers gone %d ms later%n", (System.nanoTime() - killedAt) / 1_000_000);
+    } finally {
+      master.destroyForcibly();
+      master.waitFor(10, TimeUnit.SECONDS);
+      workers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+  }
 }

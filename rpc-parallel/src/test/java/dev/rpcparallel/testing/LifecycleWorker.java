@@ -11,7 +11,7 @@ import java.util.Optional;
  * A worker for the spawn and lifecycle tests: it reports facts about its own process (pid,
  * parent pid, environment), prints on its stdout, and fails on request, synchronously or in the
  * background after returning. Init argument: any int; -1 makes initWorkerState throw "boom", -2
- * makes it hang forever.
+ * makes it print "initWorkerState hangs" on stderr and hang forever.
  */
 public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerContext> {
   public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
@@ -42,6 +42,10 @@ public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerConte
   public WorkerContext initWorkerState(Integer arg, WorkerContext context) {
     if (arg != null && arg == -1) {
       throw new IllegalStateException("boom: init refused -1");
+    }
+    if (arg != null && arg == -2) {
+      System.err.println("initWorkerState hangs");
+      System.err.flush();
     }
     while (arg != null && arg == -2) {
       try {

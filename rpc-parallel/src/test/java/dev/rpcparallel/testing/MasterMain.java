@@ -15,11 +15,24 @@ import java.util.concurrent.CompletableFuture;
  * (keeping their connections) and 1 CALLED_SHUTDOWN_FUNCTION worker, all {@link LifecycleWorker}s,
  * then prints {@code PID <mode> <pid>} for each, {@code HANDLE <base64 handle>} of the
  * CALLED_SHUTDOWN_FUNCTION worker and {@code READY}, and waits for EOF on stdin (or to be killed).
+ *
+ * <p>With argument {@code hang}: starts a HEARTBEAT_TIMEOUT worker named {@code hang-hb} and a
+ * CONNECTION_CLOSED one named {@code hang-cc} whose initWorkerState never returns, and waits.
  */
 public final class MasterMain {
   private MasterMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("hang")) {
+      try (RpcParallel app = RpcParallel.create()) {
+        app.spawnAsync(new LifecycleWorker(), -2, SpawnOptions.builder().name("hang-hb").build());
+        app.spawnAndConnectAsync(new LifecycleWorker(), -2, null, SpawnOptions.builder().name("hang-cc").build());
+        while (System.in.read() >= 0) {
+          // wait for EOF
+        }
+      }
+      return;
+    }
     try (RpcParallel app = RpcParallel.create()) {
       List<CompletableFuture<Connection>> conns = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
