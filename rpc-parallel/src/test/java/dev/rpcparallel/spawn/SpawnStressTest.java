@@ -6,6 +6,7 @@ import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
+import dev.rpcparallel.testing.Await;
 import dev.rpcparallel.testing.LifecycleWorker;
 import dev.rpcparallel.testing.NoLeaks;
 import dev.rpcparallel.testing.ProcFs;
@@ -25,9 +26,14 @@ class SpawnStressTest {
   private static final int ROUNDS = 5;
   private static final int WORKERS = 20;
 
-  /** 5 rounds of 20 concurrent spawn + call + shutdown: every call answers, every worker exits 0, nothing is left. */
+  /**
+   * 5 rounds of 20 concurrent spawn + call + shutdown: every call answers, every worker exits 0,
+   * nothing is left, and the master's open fd count (pipes, sockets) does not grow after the
+   * first round.
+   */
   @Test
   void fiveRoundsOfTwentyConcurrentSpawnCallShutdown() throws Exception {
+    int fdsAfterFirstRound = -1;
     try (RpcParallel app = RpcParallel.create()) {
       for (int round = 0; round < ROUNDS; round++) {
         long t0 = System.nanoTime();
@@ -63,7 +69,13 @@ class SpawnStressTest {
         assertThat(ProcFs.childrenOf(ProcessHandle.current().pid())).isEmpty();
         System.out.printf("stress round %d: %d workers spawned and called in %d ms, all exited %d ms later%n",
             round, WORKERS, (ready - t0) / 1_000_000, (System.nanoTime() - ready) / 1_000_000);
+        if (round == 0) {
+          fdsAfterFirstRound = ProcFs.fdCount();
+        }
       }
+      int limit = fdsAfterFirstRound;
+      Await.until(Duration.ofSeconds(5), "fd count back to " + limit + " (now " + ProcFs.fdCount() + ")",
+          () -> ProcFs.fdCount() <= limit);
     }
   }
 }
