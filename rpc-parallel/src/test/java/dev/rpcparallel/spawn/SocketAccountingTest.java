@@ -2,6 +2,7 @@ package dev.rpcparallel.spawn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.ShutdownOn;
 import dev.rpcparallel.SpawnOptions;
@@ -61,6 +62,16 @@ class SocketAccountingTest {
       int masterPort = opened.iterator().next();
       Await.until(Duration.ofSeconds(5), "3 master connections (now " + masterConnections(masterPort) + ")",
           () -> masterConnections(masterPort) == 3);
+      // Seen from each worker: exactly one connection to the master's port.
+      for (Worker w : hb) {
+        long pid;
+        try (Connection c = app.connect(w)) {
+          pid = c.call(LifecycleWorker.PID, null);
+        }
+        long toMaster = ProcFs.tcpSocketsOf(pid).stream()
+            .filter(s -> s.established() && s.remotePort() == masterPort).count();
+        assertThat(toMaster).as("connections from worker " + w.nameOrId() + " to the master").isEqualTo(1);
+      }
 
       Worker csf = app.spawn(new LifecycleWorker(), 9,
           SpawnOptions.builder().name("s20-csf").shutdownOn(ShutdownOn.CALLED_SHUTDOWN_FUNCTION).build());

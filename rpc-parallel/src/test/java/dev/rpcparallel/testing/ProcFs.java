@@ -35,8 +35,12 @@ public final class ProcFs {
 
   /** The inodes of the sockets this JVM has open. */
   public static Set<Long> socketInodes() {
+    return socketInodes("self");
+  }
+
+  private static Set<Long> socketInodes(String pid) {
     Set<Long> out = new HashSet<>();
-    for (Path fd : list(Path.of("/proc/self/fd"))) {
+    for (Path fd : list(Path.of("/proc/" + pid + "/fd"))) {
       try {
         String target = Files.readSymbolicLink(fd).toString();
         if (target.startsWith("socket:[")) {
@@ -51,9 +55,18 @@ public final class ProcFs {
 
   /** TCP sockets (IPv4 and IPv6) owned by this JVM. */
   public static List<TcpSocket> ownTcpSockets() {
-    Set<Long> mine = socketInodes();
+    return tcpSockets("self");
+  }
+
+  /** TCP sockets (IPv4 and IPv6) owned by process {@code pid} (same user). */
+  public static List<TcpSocket> tcpSocketsOf(long pid) {
+    return tcpSockets(Long.toString(pid));
+  }
+
+  private static List<TcpSocket> tcpSockets(String pid) {
+    Set<Long> mine = socketInodes(pid);
     List<TcpSocket> out = new ArrayList<>();
-    for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+    for (String table : List.of("/proc/" + pid + "/net/tcp", "/proc/" + pid + "/net/tcp6")) {
       List<String> lines;
       try {
         lines = Files.readAllLines(Path.of(table));
