@@ -133,6 +133,42 @@ class SpawnOptionsTest {
         .contains("rpc-parallel worker redirected: shutdown requested; exiting with status 0");
   }
 
+  /** A relative redirect path is resolved against the worker's working directory. */
+  @Test
+  void relativeRedirectPathIsResolvedInTheWorkingDirectory(@TempDir Path tmp) throws Exception {
+    try (RpcParallel app = RpcParallel.create()) {
+      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("relative")
+          .workingDirectory(tmp).stdout(Redirect.truncate(Path.of("relative.out"))).build());
+      try (Connection c = app.connect(w)) {
+        c.call(LifecycleWorker.PRINT, "in the working directory");
+      }
+      Path expected = tmp.resolve("relative.out");
+      Await.until(Duration.ofSeconds(5), "the line in " + expected,
+          () -> Files.exists(expected) && read(expected).contains("in the working directory"));
+      shutdownAndExpectZero(app, w);
+    }
+  }
+
+  /** Redirect.forward (the default): the master prints each stdout line prefixed "[WORKER name STDOUT] ". */
+  @Test
+  void forwardedStdoutIsPrefixed() throws Exception {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.out;
+    System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (RpcParallel app = RpcParallel.create()) {
+      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("fwd").build());
+      try (Connection c = app.connect(w)) {
+        c.call(LifecycleWorker.PRINT, "forwarded line");
+      }
+      Await.until(Duration.ofSeconds(5), "the forwarded line",
+          () -> captured.toString(StandardCharsets.UTF_8).contains("[WORKER fwd STDOUT] forwarded line" + System.lineSeparator()));
+      shutdownAndExpectZero(app, w);
+    } finally {
+      System.setOut(original);
+      original.print(captured.toString(StandardCharsets.UTF_8));
+    }
+  }
+
   /**
    * A redirect file that cannot be opened makes the spawn fail (SPAWN_FAILED naming the file),
    * rather than the spawn succeeding and the worker dying right after.
