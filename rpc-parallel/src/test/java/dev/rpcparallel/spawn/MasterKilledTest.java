@@ -2,9 +2,11 @@ package dev.rpcparallel.spawn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.Worker;
 import dev.rpcparallel.testing.Await;
+import dev.rpcparallel.testing.LifecycleWorker;
 import dev.rpcparallel.testing.MasterMain;
 import dev.rpcparallel.testing.NoLeaks;
 import dev.rpcparallel.testing.ProcFs;
@@ -71,6 +73,10 @@ class MasterKilledTest {
       assertThat(ProcFs.running(survivorPid)).as("the CALLED_SHUTDOWN_FUNCTION worker survives its master").isTrue();
 
       try (RpcParallel app = RpcParallel.create()) {
+        // Still serving, not merely not yet dead: it answers from the test JVM.
+        try (Connection c = app.connect(survivor)) {
+          assertThat(c.call(LifecycleWorker.PID, null)).isEqualTo(survivorPid);
+        }
         app.shutdown(survivor).get(10, TimeUnit.SECONDS);
       }
       long pid = survivorPid;
