@@ -123,13 +123,17 @@ final class WorkerRuntime {
       watchInitialConnection(hosted.hosted());
     }
     Worker w = hosted.handle();
+    // Redirect before registering: spawn returns as soon as the master has the registration, so
+    // output printed from then on must already go where asked, and a redirect file that cannot
+    // be opened must fail the spawn (the worker exits before it is ready, the error on stderr).
+    PrintStream bootstrapErr = System.err;
+    applyRedirects();
     boolean accepted = master.call(
         MasterSpec.REGISTER, new MasterSpec.Registration(config.workerId(), w.host(), w.port(), Optional.empty()));
     if (!accepted) {
-      System.err.println("rpc-parallel worker " + config.nameOrId() + ": the master no longer expects this worker (spawn timed out?)");
+      bootstrapErr.println("rpc-parallel worker " + config.nameOrId() + ": the master no longer expects this worker (spawn timed out?)");
       return EXIT_FAILURE;
     }
-    applyRedirects();
     if (config.shutdownOn() == ShutdownOn.CALLED_SHUTDOWN_FUNCTION) {
       master.close(); // outlives its master by design
     }

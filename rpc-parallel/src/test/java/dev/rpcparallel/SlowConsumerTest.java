@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.testing.ChildJvm;
 import dev.rpcparallel.testing.MemoryWorker;
-import dev.rpcparallel.testing.NoLeftoverProcesses;
+import dev.rpcparallel.testing.NoLeaks;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * answers while the stream is backed up.
  */
 @Timeout(180)
-@ExtendWith(NoLeftoverProcesses.class)
+@ExtendWith(NoLeaks.class)
 class SlowConsumerTest {
   private static final long MIB = 1 << 20;
 

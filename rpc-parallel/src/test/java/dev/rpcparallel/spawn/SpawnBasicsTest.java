@@ -7,7 +7,7 @@ import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.ShutdownOn;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.testing.NoLeftoverProcesses;
+import dev.rpcparallel.testing.NoLeaks;
 import dev.rpcparallel.testing.TestWorker;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @Timeout(60)
-@ExtendWith(NoLeftoverProcesses.class)
+@ExtendWith(NoLeaks.class)
 class SpawnBasicsTest {
 
   @Test

@@ -1,0 +1,95 @@
+package dev.rpcparallel.spawn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.rpcparallel.RpcParallel;
+import dev.rpcparallel.RpcParallelException;
+import dev.rpcparallel.RpcParallelException.Kind;
+import dev.rpcparallel.ShutdownOn;
+import dev.rpcparallel.SpawnOptions;
+import dev.rpcparallel.testing.LifecycleWorker;
+import dev.rpcparallel.testing.NoDefaultConstructorWorker;
+import dev.rpcparallel.testing.NoLeaks;
+import dev.rpcparallel.testing.ProcFs;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Spawn failures beyond the reference scenarios: each fails with a useful error and leaves no child. */
+@Timeout(60)
+@ExtendWith(NoLeaks.class)
+class SpawnFailuresTest {
+  private static final long SELF = ProcessHandle.current().pid();
+
+  private static RpcParallelException spawnError(RpcParallel app, Object initArg, SpawnOptions o) {
+    Throwable t = catchThrowable(() -> app.spawn(new LifecycleWorker(), (Integer) initArg, o));
+    assertThat(t).as("spawn error").isInstanceOf(RpcParallelException.class);
+    assertThat(ProcFs.childrenOf(SELF)).as("children right after the failed spawn, zombies included").isEmpty();
+    return (RpcParallelException) t;
+  }
+
+  /** initWorkerState that never returns: SPAWN_TIMEOUT after the spawn timeout, the child killed and reaped. */
+  @Test
+  void hungInitTimesOutAndTheChildIsKilled() {
+    try (RpcParallel app = RpcParallel.create()) {
+      long t0 = System.nanoTime();
+      RpcParallelException e = spawnError(app, -2, SpawnOptions.builder().name("hung")
+          .connectionTimeout(Duration.ofSeconds(10)).spawnTimeout(Duration.ofSeconds(2)).build());
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(e.kind()).isEqualTo(Kind.SPAWN_TIMEOUT);
+      assertThat(e).hasMessageContaining("hung").hasMessageContaining("did not finish initialising");
+      assertThat(ms).as("ms until the spawn gave up").isBetween(1_900L, 9_000L);
+    }
+  }
+
+  /** A main class the JVM cannot find: SPAWN_FAILED with the JVM's own complaint and exit status. */
+  @Test
+  void missingMainClass() {
+    try (RpcParallel app = RpcParallel.create()) {
+      RpcParallelException e = spawnError(app, 0, SpawnOptions.builder().name("no-main").mainClass("no.such.Main").build());
+      assertThat(e.kind()).isEqualTo(Kind.SPAWN_FAILED);
+      assertThat(e.getMessage()).contains("[WORKER no-main STDERR] ").contains("no.such.Main").containsPattern("exit status [1-9]");
+    }
+  }
+
+  /** A spec the worker cannot instantiate: SPAWN_FAILED with the reason from the worker's stderr. */
+  @Test
+  void specWithoutNoArgumentConstructor() {
+    try (RpcParallel app = RpcParallel.create()) {
+      Throwable t = catchThrowable(() -> app.spawn(new NoDefaultConstructorWorker("x"), null,
+          SpawnOptions.builder().name("no-ctor").build()));
+      assertThat(t).isInstanceOf(RpcParallelException.class);
+      RpcParallelException e = (RpcParallelException) t;
+      assertThat(e.kind()).isEqualTo(Kind.SPAWN_FAILED);
+      assertThat(e.getMessage()).contains("[WORKER no-ctor STDERR] ").contains("no public no-argument constructor")
+          .contains("exit status 254");
+      assertThat(ProcFs.childrenOf(SELF)).isEmpty();
+    }
+  }
+
+  /** A launcher program that does not exist: SPAWN_FAILED naming it, nothing started. */
+  @Test
+  void launcherProgramMissing() {
+    try (RpcParallel app = RpcParallel.create()) {
+      RpcParallelException e = spawnError(app, 0, SpawnOptions.builder().name("no-launcher")
+          .launcher(dev.rpcparallel.Launcher.prefix("/no/such/launcher")).build());
+      assertThat(e.kind()).isEqualTo(Kind.SPAWN_FAILED);
+      assertThat(e).hasMessageContaining("/no/such/launcher");
+    }
+  }
+
+  /** spawn refuses CONNECTION_CLOSED (it needs the connection spawnAndConnect makes); a closed app refuses to spawn. */
+  @Test
+  void misuse() {
+    RpcParallel app = RpcParallel.create();
+    assertThatThrownBy(() -> app.spawn(new LifecycleWorker(), 0,
+        SpawnOptions.builder().shutdownOn(ShutdownOn.CONNECTION_CLOSED).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spawnAndConnect");
+    app.close();
+    assertThatThrownBy(() -> app.spawn(new LifecycleWorker(), 0)).isInstanceOf(IllegalStateException.class);
+    assertThat(ProcFs.childrenOf(SELF)).isEmpty();
+  }
+}

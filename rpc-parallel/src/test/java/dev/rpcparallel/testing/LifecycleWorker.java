@@ -1,0 +1,103 @@
+package dev.rpcparallel.testing;
+
+import dev.rpcparallel.Implementations;
+import dev.rpcparallel.Rpc;
+import dev.rpcparallel.SimpleWorkerSpec;
+import dev.rpcparallel.WorkerContext;
+import dev.rpcparallel.codec.Codecs;
+import java.util.Optional;
+
+/**
+ * A worker for the spawn and lifecycle tests: it reports facts about its own process (pid,
+ * parent pid, environment), prints on its stdout, and fails on request, synchronously or in the
+ * background after returning. Init argument: any int; -1 makes initWorkerState throw "boom", -2
+ * makes it print "initWorkerState hangs" on stderr and hang forever.
+ */
+public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerContext> {
+  public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+  /** The worker's process id. */
+  public static final Rpc<Void, Long> PID = Rpc.of("pid", Codecs.VOID, Codecs.LONG);
+  /** The process id of the worker's parent process. */
+  public static final Rpc<Void, Long> PARENT_PID = Rpc.of("parent_pid", Codecs.VOID, Codecs.LONG);
+  /** {@code System.getenv(key)}, empty if unset. */
+  public static final Rpc<String, Optional<String>> GETENV =
+      Rpc.of("getenv", Codecs.STRING, Codecs.optional(Codecs.STRING));
+  /** Prints the line on the worker's System.out (flushed). */
+  public static final Rpc<String, Void> PRINT = Rpc.of("print", Codecs.STRING, Codecs.VOID);
+  /** Throws IllegalStateException(message) in the handler. */
+  public static final Rpc<String, Void> FAIL = Rpc.of("fail", Codecs.STRING, Codecs.VOID);
+  /**
+   * Returns at once after starting a thread that throws IllegalStateException(message) 50 ms
+   * later: an uncaught background exception, which takes the worker down.
+   */
+  public static final Rpc<String, Void> FAIL_LATER = Rpc.of("fail_later", Codecs.STRING, Codecs.VOID);
+  /** Sleeps that many milliseconds, returns the argument. */
+  public static final Rpc<Integer, Integer> SLEEP = Rpc.of("sleep", Codecs.INT, Codecs.INT);
+
+  public LifecycleWorker() {
+    super(Codecs.INT);
+  }
+
+  @Override
+  public WorkerContext initWorkerState(Integer arg, WorkerContext context) {
+    if (arg != null && arg == -1) {
+      throw new IllegalStateException("boom: init refused -1");
+    }
+    if (arg != null && arg == -2) {
+      System.err.println("initWorkerState hangs");
+      System.err.flush();
+    }
+    while (arg != null && arg == -2) {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        // hang on regardless
+      }
+    }
+    return context;
+  }
+
+  @Override
+  public void implement(Implementations<WorkerContext, Void> table) {
+    table
+        .rpc(SUM, (s, c, n) -> {
+          long total = 0;
+          for (int i = 0; i < n; i++) {
+            total += i;
+          }
+          return total;
+        })
+        .rpc(PID, (s, c, q) -> ProcessHandle.current().pid())
+        .rpc(PARENT_PID, (s, c, q) -> ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L))
+        .rpc(GETENV, (s, c, key) -> Optional.ofNullable(System.getenv(key)))
+        .rpc(PRINT, (s, c, line) -> {
+          System.out.println(line);
+          System.out.flush();
+          return null;
+        })
+        .rpc(FAIL, (s, c, msg) -> {
+          throw new IllegalStateException(msg);
+        })
+        .rpc(FAIL_LATER, (s, c, msg) -> {
+          Thread t = new Thread(() -> {
+            try {
+              Thread.sleep(50);
+            } catch (InterruptedException e) {
+              return;
+            }
+            throwLater(msg);
+          }, "lifecycle-fail-later");
+          t.start();
+          return null;
+        })
+        .rpc(SLEEP, (s, c, ms) -> {
+          Thread.sleep(ms);
+          return ms;
+        });
+  }
+
+  /** A named frame, so that tests can find it in the remote stack. */
+  static void throwLater(String msg) {
+    throw new IllegalStateException(msg);
+  }
+}
