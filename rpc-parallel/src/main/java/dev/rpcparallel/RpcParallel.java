@@ -198,8 +198,13 @@ public final class RpcParallel implements AutoCloseable {
   public <A, C> Connection spawnAndConnect(WorkerSpec<A, ?, C, ?> spec, A initArg, C connectionArg, SpawnOptions options) {
     checkOpen();
     SpawnOptions o = options.toBuilder().shutdownOn(ShutdownOn.CONNECTION_CLOSED).build();
-    Worker w = spawner.spawn(spec, initArg, o, false).handle;
-    return connect(w, connectionArg);
+    Spawner.Child child = spawner.spawn(spec, initArg, o, false);
+    try {
+      return connect(child.handle, connectionArg);
+    } catch (RuntimeException e) {
+      child.process.destroy(); // it would exit by itself later; do not leave it waiting
+      throw e;
+    }
   }
 
   public <A, C> CompletableFuture<Connection> spawnAndConnectAsync(
@@ -229,7 +234,13 @@ public final class RpcParallel implements AutoCloseable {
    */
   public CompletableFuture<Void> shutdown(Worker worker) {
     checkOpen();
-    return connectControl(worker).thenCompose(c -> c.sendAsync(Builtins.SHUTDOWN, null).whenComplete((ok, e) -> c.close()));
+    return sendShutdown(worker);
+  }
+
+  /** Also used while closing, when the instance no longer takes new work. */
+  CompletableFuture<Void> sendShutdown(Worker worker) {
+    return open(worker, new byte[0], true)
+        .thenCompose(c -> c.sendAsync(Builtins.SHUTDOWN, null).whenComplete((ok, e) -> c.close()));
   }
 
   /** Shuts down every live worker this instance spawned, killing those still alive after 5 s. */
@@ -292,8 +303,8 @@ public final class RpcParallel implements AutoCloseable {
               DefaultConnection c = new DefaultConnection(session, worker, executor);
               connections.add(c);
               session.whenClosed().thenRun(() -> connections.remove(c));
-              if (closed) {
-                c.close();
+              if (closed && !control) {
+                c.close(); // connected while closing; control connections still serve close()
               }
               return (Connection) c;
             },

@@ -127,10 +127,13 @@ final class Spawner implements MasterSpec.Registry {
       err = new OutputPump(process.getErrorStream(), name, "STDERR", System.err);
     }
     try {
-      writeConfig(process, config);
+      writeConfigInBackground(process, config, name);
       awaitReady(child, options, exit, specClass);
       return child;
     } catch (RpcParallelException e) {
+      if (e.kind() == Kind.SPAWN_FAILED) {
+        awaitExit(process, KILL_GRACE); // e.g. init threw: let it print and exit 254 by itself
+      }
       kill(process);
       List<String> stderr = err != null ? drained(err) : readAll(process.getErrorStream(), name);
       if (foreground) {
@@ -207,6 +210,25 @@ final class Spawner implements MasterSpec.Registry {
     return String.join(File.pathSeparator, entries);
   }
 
+  /**
+   * Writes the bootstrap on its own thread: a child that never reads stdin (a wrapper that does
+   * not pass it through) must not block spawn past its timeouts. The write fails once the child
+   * is killed.
+   */
+  private static void writeConfigInBackground(Process process, BootstrapConfig config, String name) {
+    Thread t = new Thread(() -> writeConfig(process, config), "rpc-parallel-bootstrap-" + name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void awaitExit(Process p, Duration max) {
+    try {
+      p.waitFor(max.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private static void writeConfig(Process process, BootstrapConfig config) {
     byte[] bytes = BootstrapConfig.CODEC.toBytes(config);
     try {
@@ -227,6 +249,8 @@ final class Spawner implements MasterSpec.Registry {
     } catch (TimeoutException e) {
       throw new RpcParallelException(Kind.SPAWN_TIMEOUT, "timed out getting a connection from worker " + child.name
           + " within the connection timeout of " + Durations.format(options.connectionTimeout()));
+    } catch (RpcParallelException e) {
+      throw e;
     } catch (Exception e) {
       throw new RpcParallelException(Kind.SPAWN_FAILED, "spawning worker " + child.name + " failed: " + e, e);
     }
@@ -240,6 +264,8 @@ final class Spawner implements MasterSpec.Registry {
     } catch (TimeoutException e) {
       throw new RpcParallelException(Kind.SPAWN_TIMEOUT, "worker " + child.name
           + " did not finish initialising within the spawn timeout of " + Durations.format(options.spawnTimeout()));
+    } catch (RpcParallelException e) {
+      throw e;
     } catch (Exception e) {
       throw new RpcParallelException(Kind.SPAWN_FAILED, "spawning worker " + child.name + " failed: " + e, e);
     }
@@ -312,7 +338,7 @@ final class Spawner implements MasterSpec.Registry {
     List<Child> all = new ArrayList<>(children.values());
     for (Child c : all) {
       if (c.handle != null) {
-        app.shutdown(c.handle);
+        app.sendShutdown(c.handle);
       } else {
         c.process.destroy();
       }
@@ -323,17 +349,40 @@ final class Spawner implements MasterSpec.Registry {
     }
   }
 
-  /** On close: children that must not outlive the master get EOF on stdin and are reaped. */
+  /**
+   * On close: children that must not outlive the master are asked to shut down (an orderly exit,
+   * status 0), their stdin is closed, and they are reaped (killed after the grace period).
+   */
   void close() {
     List<Child> mortal = new ArrayList<>();
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (Child c : children.values()) {
       if (c.shutdownOn != ShutdownOn.CALLED_SHUTDOWN_FUNCTION) {
         mortal.add(c);
-        try {
-          c.process.getOutputStream().close();
-        } catch (IOException e) {
-          // already closed
+        if (c.handle != null && c.process.isAlive()) {
+          sent.add(app.sendShutdown(c.handle).exceptionally(e -> null));
         }
+      }
+    }
+    long orderly = System.nanoTime() + KILL_GRACE.toNanos();
+    try {
+      CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // the stdin EOF and the kill below still apply
+    }
+    for (Child c : mortal) {
+      try {
+        c.process.waitFor(Math.max(0, orderly - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Child c : mortal) {
+      try {
+        c.process.getOutputStream().close();
+      } catch (IOException e) {
+        // already closed
       }
     }
     long deadline = System.nanoTime() + KILL_GRACE.toNanos();

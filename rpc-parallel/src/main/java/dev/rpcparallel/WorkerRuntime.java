@@ -57,6 +57,7 @@ final class WorkerRuntime {
       t.printStackTrace(err);
       status = EXIT_FAILURE;
     }
+    rt.exit.complete(status); // so closing the app below is not mistaken for losing the master
     rt.stopApp();
     return status;
   }
@@ -111,8 +112,10 @@ final class WorkerRuntime {
       Object arg = spec.initArgCodec().fromBytes(config.initArg());
       state = spec.initWorkerState(arg, context);
     } catch (Throwable t) {
+      // Print first: the master shows the stderr lines it has when the spawn fails.
+      System.err.println("rpc-parallel worker " + config.nameOrId() + ": initWorkerState failed: " + t + "; exiting with status 254");
+      exit.complete(EXIT_FAILURE);
       master.call(MasterSpec.REGISTER, new MasterSpec.Registration(config.workerId(), "", 0, Optional.of(t.toString())));
-      System.err.println("rpc-parallel worker " + config.nameOrId() + ": initWorkerState failed: " + t);
       return EXIT_FAILURE;
     }
     AtomicReference<Transport.WorkerServer> server = new AtomicReference<>();
@@ -172,8 +175,11 @@ final class WorkerRuntime {
       } catch (IOException e) {
         // same as EOF
       }
-      if (config.shutdownOn() != ShutdownOn.CALLED_SHUTDOWN_FUNCTION) {
-        exit("stdin from the master closed", EXIT_OK);
+      // As the original: losing the master is a failure (254). A CONNECTION_CLOSED worker whose
+      // initial connection is open leaves the decision to that connection (closing it is status 0).
+      boolean decidedByConnection = config.shutdownOn() == ShutdownOn.CONNECTION_CLOSED && initialConnectionSeen.get();
+      if (config.shutdownOn() != ShutdownOn.CALLED_SHUTDOWN_FUNCTION && !decidedByConnection) {
+        exit("stdin from the master closed (master gone)", EXIT_FAILURE);
       }
     }, "rpc-parallel-stdin-watch");
     t.setDaemon(true);
@@ -183,7 +189,7 @@ final class WorkerRuntime {
   private void masterConnectionClosed(String reason) {
     boolean waitingForInitial = config.shutdownOn() == ShutdownOn.CONNECTION_CLOSED && !initialConnectionSeen.get();
     if (config.shutdownOn() == ShutdownOn.HEARTBEAT_TIMEOUT || waitingForInitial) {
-      exit("connection to the master lost: " + reason, EXIT_OK);
+      exit("connection to the master lost: " + reason, EXIT_FAILURE);
     }
   }
 
@@ -211,7 +217,7 @@ final class WorkerRuntime {
         return;
       }
       if (!initialConnectionSeen.get()) {
-        exit("no initial connection within the connection timeout", EXIT_FAILURE);
+        exit("no initial connection within the connection timeout (plus 5 s)", EXIT_FAILURE);
       }
     }, "rpc-parallel-initial-connection-timer");
     timer.setDaemon(true);
@@ -227,7 +233,7 @@ final class WorkerRuntime {
       if (m == null || m.isClosed()) {
         m = app.connect(config.master(), config.workerId());
       }
-      m.callAsync(MasterSpec.REPORT_FAILURE, new MasterSpec.Failure(config.workerId(), error)).get(5, TimeUnit.SECONDS);
+      m.callAsync(MasterSpec.REPORT_FAILURE, new MasterSpec.Failure(config.workerId(), config.nameOrId(), error)).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("rpc-parallel worker " + config.nameOrId() + ": could not report the failure to the master: " + e);
     }
@@ -241,7 +247,7 @@ final class WorkerRuntime {
     // A watchdog: if the main thread is stuck (e.g. still in initWorkerState), end the JVM anyway.
     Thread halt = new Thread(() -> {
       try {
-        Thread.sleep(2_000);
+        Thread.sleep(3_000);
       } catch (InterruptedException e) {
         return;
       }

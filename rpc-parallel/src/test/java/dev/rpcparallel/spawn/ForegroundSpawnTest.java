@@ -77,7 +77,10 @@ class ForegroundSpawnTest {
     }
   }
 
-  /** Closing the worker's stdin (the caller's end of the pipe) ends a HEARTBEAT_TIMEOUT foreground worker. */
+  /**
+   * Closing the worker's stdin (the caller's end of the pipe) ends a HEARTBEAT_TIMEOUT foreground
+   * worker; to it the master is gone, which is a failure exit (254) as in the original.
+   */
   @Test
   void closingItsStdinEndsTheWorker() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
@@ -89,7 +92,7 @@ class ForegroundSpawnTest {
         assertThat(c.call(LifecycleWorker.SUM, 42)).isEqualTo(861L);
         p.getOutputStream().close();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
+        assertThat(p.exitValue()).isEqualTo(254);
         assertThat(c.closeFuture().get(10, TimeUnit.SECONDS)).isNotEmpty();
       }
       stdout.get(5, TimeUnit.SECONDS);

@@ -90,8 +90,9 @@ class HeartbeatLossTest {
         } finally {
           ProcFs.signal("CONT", pid);
         }
-        // It exits on its own: the master is still open and does not kill it.
-        app.onExit(w).get(10, TimeUnit.SECONDS);
+        // It exits on its own (the master is still open and does not kill it), and losing its
+        // master is a failure exit, as in the original.
+        assertThat(app.onExit(w).get(10, TimeUnit.SECONDS)).isEqualTo(254);
         assertThat(ProcFs.running(pid)).isFalse();
       }
     }

@@ -55,7 +55,7 @@ class SpawnFailuresTest {
     }
   }
 
-  /** A spec the worker cannot instantiate: SPAWN_FAILED with the reason from the worker's stderr. */
+  /** A spec the worker could not instantiate: refused before any JVM starts, with the reason. */
   @Test
   void specWithoutNoArgumentConstructor() {
     try (RpcParallel app = RpcParallel.create()) {
@@ -64,8 +64,9 @@ class SpawnFailuresTest {
       assertThat(t).isInstanceOf(RpcParallelException.class);
       RpcParallelException e = (RpcParallelException) t;
       assertThat(e.kind()).isEqualTo(Kind.SPAWN_FAILED);
-      assertThat(e.getMessage()).contains("[WORKER no-ctor STDERR] ").contains("no public no-argument constructor")
-          .contains("exit status 254");
+      assertThat(e.getMessage()).contains("cannot spawn worker no-ctor")
+          .contains(NoDefaultConstructorWorker.class.getName())
+          .contains("public no-argument constructor");
       assertThat(ProcFs.childrenOf(SELF)).isEmpty();
     }
   }

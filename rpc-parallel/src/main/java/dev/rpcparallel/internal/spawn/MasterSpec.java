@@ -34,15 +34,16 @@ public final class MasterSpec implements WorkerSpec<Void, MasterSpec.Registry, U
   public record Registration(UUID workerId, String host, int port, Optional<String> initError) {}
 
   /** A background failure. */
-  public record Failure(UUID workerId, Throwable error) {
+  public record Failure(UUID workerId, String worker, Throwable error) {
     public static final Codec<Failure> CODEC =
         Codec.of(
-            "Failure{workerId:uuid,error:remote_error}",
+            "Failure{workerId:uuid,worker:string,error:remote_error}",
             (f, out) -> {
               Codecs.UUID.encode(f.workerId(), out);
-              RemoteErrorCodec.CODEC.encode(f.error(), out);
+              Codecs.STRING.encode(f.worker(), out);
+              RemoteErrorCodec.forWorker(f.worker()).encode(f.error(), out);
             },
-            in -> new Failure(Codecs.UUID.decode(in), RemoteErrorCodec.CODEC.decode(in)));
+            in -> new Failure(Codecs.UUID.decode(in), Codecs.STRING.decode(in), RemoteErrorCodec.CODEC.decode(in)));
   }
 
   public static final Rpc<Registration, Boolean> REGISTER =
