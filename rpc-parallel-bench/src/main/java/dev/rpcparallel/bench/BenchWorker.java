@@ -32,6 +32,15 @@ public final class BenchWorker extends SimpleWorkerSpec<Void, Void> {
   /** Bulk upload: any value; the response is its length as 8 big-endian bytes. */
   public static final Rpc<byte[], byte[]> BULK = Rpc.of("bulk", Codecs.BYTES, Codecs.BYTES);
 
+  /**
+   * Probe for the spawn benchmark: {@code [pid, epoch ms when initWorkerState ran]} of the worker
+   * JVM (the pid is what {@code /proc/<pid>/status} is read from).
+   */
+  public static final Rpc<Void, long[]> PROBE = Rpc.of("probe", Codecs.VOID, Codecs.LONG_ARRAY);
+
+  /** Wall-clock time (epoch ms) at which {@link #initWorkerState} ran in this JVM, or 0. */
+  private static volatile long initEpochMillis;
+
   /** Public no-argument constructor: connecting instantiates the spec by class name. */
   public BenchWorker() {
     super(Codecs.VOID);
@@ -39,6 +48,7 @@ public final class BenchWorker extends SimpleWorkerSpec<Void, Void> {
 
   @Override
   public Void initWorkerState(Void arg, WorkerContext context) {
+    initEpochMillis = System.currentTimeMillis();
     return null;
   }
 
@@ -55,6 +65,7 @@ public final class BenchWorker extends SimpleWorkerSpec<Void, Void> {
           }
           out.close();
         })
-        .rpc(BULK, (s, c, q) -> ByteBuffer.allocate(8).putLong(q.length).array());
+        .rpc(BULK, (s, c, q) -> ByteBuffer.allocate(8).putLong(q.length).array())
+        .rpc(PROBE, (s, c, q) -> new long[] {ProcessHandle.current().pid(), initEpochMillis});
   }
 }
