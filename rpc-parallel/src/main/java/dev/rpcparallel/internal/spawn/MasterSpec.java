@@ -31,7 +31,19 @@ public final class MasterSpec implements WorkerSpec<Void, MasterSpec.Registry, U
   }
 
   /** Sent by a worker once {@code initWorkerState} returned (port) or threw (initError). */
-  public record Registration(UUID workerId, String host, int port, Optional<String> initError) {}
+  public record Registration(UUID workerId, String host, int port, Optional<String> initError) {
+    public static final Codec<Registration> CODEC =
+        Codec.of(
+            "Registration{workerId:uuid,host:string,port:i32,initError:option<string>}",
+            (r, out) -> {
+              Codecs.UUID.encode(r.workerId(), out);
+              out.writeString(r.host()).writeVarInt(r.port());
+              out.writeBoolean(r.initError().isPresent());
+              r.initError().ifPresent(out::writeString);
+            },
+            in -> new Registration(Codecs.UUID.decode(in), in.readString(), in.readVarInt(),
+                in.readBoolean() ? Optional.of(in.readString()) : Optional.empty()));
+  }
 
   /** A background failure. */
   public record Failure(UUID workerId, String worker, Throwable error) {
@@ -47,7 +59,7 @@ public final class MasterSpec implements WorkerSpec<Void, MasterSpec.Registry, U
   }
 
   public static final Rpc<Registration, Boolean> REGISTER =
-      Rpc.of("master.register", Codecs.derive(Registration.class), Codecs.BOOLEAN);
+      Rpc.of("master.register", Registration.CODEC, Codecs.BOOLEAN);
   public static final Rpc<Failure, Void> REPORT_FAILURE = Rpc.of("master.report_failure", Failure.CODEC, Codecs.VOID);
 
   @Override
