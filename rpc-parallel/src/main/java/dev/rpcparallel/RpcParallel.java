@@ -88,26 +88,7 @@ public final class RpcParallel implements AutoCloseable {
     UUID id = UUID.randomUUID();
     WorkerLogImpl log = new WorkerLogImpl(id.toString());
     AtomicReference<Worker> handle = new AtomicReference<>();
-    WorkerContext context = new WorkerContext() {
-      @Override
-      public Worker worker() {
-        Worker w = handle.get();
-        if (w == null) {
-          throw new IllegalStateException("the worker handle is available once initWorkerState has returned");
-        }
-        return w;
-      }
-
-      @Override
-      public WorkerLog log() {
-        return log;
-      }
-
-      @Override
-      public RpcParallel app() {
-        return RpcParallel.this;
-      }
-    };
+    WorkerContext context = new HostedContext(handle, log, RpcParallel.this);
     S state;
     try {
       // Round-trip the argument through its codec so served and spawned workers behave alike.

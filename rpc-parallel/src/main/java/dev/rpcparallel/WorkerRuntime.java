@@ -87,26 +87,7 @@ final class WorkerRuntime {
 
     WorkerLogImpl log = new WorkerLogImpl(config.nameOrId());
     AtomicReference<Worker> handle = new AtomicReference<>();
-    WorkerContext context = new WorkerContext() {
-      @Override
-      public Worker worker() {
-        Worker w = handle.get();
-        if (w == null) {
-          throw new IllegalStateException("the worker handle is available once initWorkerState has returned");
-        }
-        return w;
-      }
-
-      @Override
-      public WorkerLog log() {
-        return log;
-      }
-
-      @Override
-      public RpcParallel app() {
-        return app;
-      }
-    };
+    WorkerContext context = new HostedContext(handle, log, app);
     Object state;
     try {
       Object arg = spec.initArgCodec().fromBytes(config.initArg());
