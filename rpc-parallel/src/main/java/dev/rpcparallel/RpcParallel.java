@@ -320,8 +320,10 @@ public final class RpcParallel implements AutoCloseable {
 
   /**
    * Closes all connections and served workers, ends spawned workers that must not outlive it
-   * (all but {@link ShutdownOn#CALLED_SHUTDOWN_FUNCTION}: their stdin closes and they are
-   * reaped, killed after 5 s if need be), then stops the I/O threads. Idempotent.
+   * (all but {@link ShutdownOn#CALLED_SHUTDOWN_FUNCTION}: each is asked to shut down and given
+   * up to 5 s to exit with status 0; then its stdin is closed and it is reaped, killed if need
+   * be; workers still starting get EOF on stdin at once), then stops the I/O threads.
+   * Idempotent.
    */
   @Override
   public void close() {

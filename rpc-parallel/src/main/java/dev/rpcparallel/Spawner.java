@@ -361,6 +361,8 @@ final class Spawner implements MasterSpec.Registry {
         mortal.add(c);
         if (c.handle != null && c.process.isAlive()) {
           sent.add(app.sendShutdown(c.handle).exceptionally(e -> null));
+        } else {
+          closeStdin(c.process); // still starting: end it now rather than after the grace period
         }
       }
     }
@@ -379,11 +381,7 @@ final class Spawner implements MasterSpec.Registry {
       }
     }
     for (Child c : mortal) {
-      try {
-        c.process.getOutputStream().close();
-      } catch (IOException e) {
-        // already closed
-      }
+      closeStdin(c.process);
     }
     long deadline = System.nanoTime() + KILL_GRACE.toNanos();
     for (Child c : mortal) {
@@ -396,6 +394,14 @@ final class Spawner implements MasterSpec.Registry {
       } catch (IllegalStateException e) {
         // the JVM is already shutting down
       }
+    }
+  }
+
+  private static void closeStdin(Process p) {
+    try {
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // already closed
     }
   }
 

@@ -232,7 +232,7 @@ final class WorkerRuntime {
       } catch (InterruptedException e) {
         return;
       }
-      Runtime.getRuntime().halt(status);
+      Runtime.getRuntime().halt(exit.getNow(status)); // the status decided first
     }, "rpc-parallel-exit-watchdog");
     halt.setDaemon(true);
     halt.start();

@@ -138,6 +138,9 @@ class ErrorsTest {
         assertThatThrownBy(() -> c.call(TestWorker.WHO, "y".repeat(4080)))
             .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE))
             .hasMessageContaining("result of 'who'");
+        assertThatThrownBy(() -> c.openState(TestWorker.BIG_STATE, 5000))
+            .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE));
+        assertThat(c.call(TestWorker.STATE_WRITER_CLOSED, null)).as("the failed state's update writer").isTrue();
         assertThatThrownBy(() -> c.call(TestWorker.FAIL, "z".repeat(4070)))
             .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE))
             .hasMessageContaining("the error response could not be sent");

@@ -32,6 +32,7 @@ public final class TestWorker implements WorkerSpec<Integer, TestWorker.State, S
     public final CompletableFuture<Long> abortedAfter = new CompletableFuture<>();
     public final List<String> closeReasons = new CopyOnWriteArrayList<>();
     public volatile WorkerContext context;
+    public volatile dev.rpcparallel.StreamWriter<Character> lastStateWriter;
 
     State(int start) {
       counter = new AtomicInteger(start);
@@ -53,6 +54,11 @@ public final class TestWorker implements WorkerSpec<Integer, TestWorker.State, S
   public static final StateRpc<Integer, String, Character> STATE =
       StateRpc.of("state", Codecs.INT, Codecs.STRING, Codecs.CHAR);
   public static final Rpc<String, Void> LOG = Rpc.of("log", Codecs.STRING, Codecs.VOID);
+  /** A state of n characters; its update writer is kept so a test can ask whether it closed. */
+  public static final StateRpc<Integer, String, Character> BIG_STATE =
+      StateRpc.of("big_state", Codecs.INT, Codecs.STRING, Codecs.CHAR);
+  /** Whether BIG_STATE's last update writer is closed. */
+  public static final Rpc<Void, Boolean> STATE_WRITER_CLOSED = Rpc.of("state_writer_closed", Codecs.VOID, Codecs.BOOLEAN);
   /** Takes the next one-way message the worker received (waits up to 10 s). */
   public static final Rpc<Void, String> TAKE_NOTE = Rpc.of("take_note", Codecs.VOID, Codecs.STRING);
   /** How many items ENDLESS wrote before its writer reported closed (waits up to 10 s). */
@@ -144,6 +150,11 @@ public final class TestWorker implements WorkerSpec<Integer, TestWorker.State, S
           updates.close();
           return "hello world ";
         })
+        .state(BIG_STATE, (s, c, n, updates) -> {
+          s.lastStateWriter = updates;
+          return "x".repeat(n);
+        })
+        .rpc(STATE_WRITER_CLOSED, (s, c, q) -> s.lastStateWriter.isClosed())
         .rpc(TAKE_NOTE, (s, c, q) -> s.oneWays.poll(10, TimeUnit.SECONDS))
         .rpc(ABORTED_AFTER, (s, c, q) -> s.abortedAfter.get(10, TimeUnit.SECONDS))
         .rpc(CLOSE_REASONS, (s, c, q) -> List.copyOf(s.closeReasons))

@@ -219,7 +219,10 @@ final class ServerSession extends Session implements ConnectionContext {
           try {
             Object q = decodeQuery(f.queryCodec(), body, offset, name);
             Object st = ((Implementations.StateHandler) b.handler()).handle(ws, cs, q, out);
-            reply(id, (Codec) f.stateCodec(), st, name);
+            reply(id, (Codec) f.stateCodec(), st, name, () -> {
+              outStreams.remove(id); // the caller gets an error: the updates stop too
+              out.onAbort();
+            });
           } catch (Throwable t) {
             outStreams.remove(id);
             out.onAbort();
@@ -300,16 +303,30 @@ final class ServerSession extends Session implements ConnectionContext {
 
   /** Sends a result; one that cannot be encoded or is too large goes back as the library's error. */
   private <R> void reply(long id, Codec<R> codec, R value, String name) {
+    reply(id, codec, value, name, null);
+  }
+
+  /** As above; {@code beforeError} (may be null) runs before an error is sent in its place. */
+  private <R> void reply(long id, Codec<R> codec, R value, String name, Runnable beforeError) {
     BinaryWriter w = Frames.start(FrameType.OK);
     w.writeUnsignedVarLong(id);
+    Kind kind;
+    String message;
     try {
       codec.encode(value, w);
       send(w, "result of '" + name + "'");
+      return;
     } catch (RpcParallelException e) {
-      sendError(id, e.kind(), e.getMessage());
+      kind = e.kind();
+      message = e.getMessage();
     } catch (RuntimeException e) {
-      sendError(id, Kind.PROTOCOL_ERROR, "cannot encode the result of '" + name + "': " + e);
+      kind = Kind.PROTOCOL_ERROR;
+      message = "cannot encode the result of '" + name + "': " + e;
     }
+    if (beforeError != null) {
+      beforeError.run();
+    }
+    sendError(id, kind, message);
   }
 
   /** Handler exceptions go back as remote exceptions, whatever their type; bad queries as PROTOCOL_ERROR. */
@@ -336,11 +353,17 @@ final class ServerSession extends Session implements ConnectionContext {
       send(w, "error");
     } catch (RpcParallelException e) {
       // An error too large to send (a huge message or stack): send a short one so the call ends.
-      long id = new BinaryReader(w.array(), Frames.HEADER + 1, w.size() - Frames.HEADER - 1).readUnsignedVarLong();
-      BinaryWriter small = Frames.start(FrameType.ERROR);
-      small.writeUnsignedVarLong(id);
-      WireError.writeInfra(e.kind(), "the error response could not be sent: " + e.getMessage(), small);
-      send(small, "error");
+      try {
+        long id = new BinaryReader(w.array(), Frames.HEADER + 1, w.size() - Frames.HEADER - 1).readUnsignedVarLong();
+        BinaryWriter small = Frames.start(FrameType.ERROR);
+        small.writeUnsignedVarLong(id);
+        WireError.writeInfra(e.kind(), "the error response could not be sent: " + e.getMessage(), small);
+        send(small, "error");
+      } catch (RuntimeException again) {
+        log.warn("worker {}: could not send an error response", worker.nameOrId(), again);
+      }
+    } catch (RuntimeException e) {
+      log.warn("worker {}: could not send an error response", worker.nameOrId(), e); // e.g. shutting down
     }
   }
 
