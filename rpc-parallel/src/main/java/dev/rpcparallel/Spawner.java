@@ -169,6 +169,9 @@ final class Spawner implements MasterSpec.Registry {
     List<String> cmd = new ArrayList<>();
     cmd.add(options.javaExecutable().toString());
     cmd.addAll(options.jvmOptions());
+    // Netty's epoll transport loads a native library; JDK 22+ warns on stderr unless allowed.
+    // Every JDK that can run the worker (17+) accepts the flag.
+    cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-D" + WorkerMain.SPAWNED_PROPERTY + "=true");
     cmd.add("-cp");
     cmd.add(classPath(specClass, options.extraClasspath()));
