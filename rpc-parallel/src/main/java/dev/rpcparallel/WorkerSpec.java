@@ -11,10 +11,9 @@ import dev.rpcparallel.codec.Codec;
  * signature, never by creation order.
  *
  * <pre>{@code
- * public final class SumWorker extends SimpleWorkerSpec<Void, Void> {
+ * // StatelessWorkerSpec: no init argument, no state; see SimpleWorkerSpec for worker state
+ * public final class SumWorker extends StatelessWorkerSpec {
  *   public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
- *   public SumWorker() { super(Codecs.VOID); }
- *   protected Void init(Void arg, WorkerContext ctx) { return null; }
  *   public void implement(Implementations<Void, Void> table) {
  *     table.rpc(SUM, (state, conn, n) -> LongStream.range(0, n).sum());
  *   }

@@ -19,17 +19,8 @@ class ShapeMismatchTest {
     record Point(long x, long y) {}
   }
 
-  public static final class PointWorker extends SimpleWorkerSpec<Void, Void> {
+  public static final class PointWorker extends StatelessWorkerSpec {
     static final Rpc<Point, Integer> NORM = Rpc.of("norm", Codecs.derive(Point.class), Codecs.INT);
-
-    public PointWorker() {
-      super(Codecs.VOID);
-    }
-
-    @Override
-    public Void initWorkerState(Void arg, WorkerContext context) {
-      return null;
-    }
 
     @Override
     public void implement(Implementations<Void, Void> table) {

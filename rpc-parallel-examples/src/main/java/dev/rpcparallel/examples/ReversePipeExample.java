@@ -5,10 +5,9 @@ import dev.rpcparallel.Implementations;
 import dev.rpcparallel.ReverseCall;
 import dev.rpcparallel.ReversePipe;
 import dev.rpcparallel.RpcParallel;
-import dev.rpcparallel.SimpleWorkerSpec;
+import dev.rpcparallel.StatelessWorkerSpec;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.WorkerContext;
 import dev.rpcparallel.codec.Codecs;
 import java.util.ArrayList;
 import java.util.LinkedList;
@@ -37,19 +36,10 @@ public final class ReversePipeExample {
   private ReversePipeExample() {}
 
   /** A shard: collects what the caller streams to it. */
-  public static final class Shard extends SimpleWorkerSpec<Void, Void> {
+  public static final class Shard extends StatelessWorkerSpec {
     /** Query: the shard's index; updates: numbers; response: one line per number, newest first. */
     public static final ReversePipe<Integer, Integer, List<String>> COLLECT =
         ReversePipe.of("collect", Codecs.INT, Codecs.INT, Codecs.list(Codecs.STRING));
-
-    public Shard() {
-      super(Codecs.VOID);
-    }
-
-    @Override
-    public Void initWorkerState(Void arg, WorkerContext context) {
-      return null;
-    }
 
     @Override
     public void implement(Implementations<Void, Void> table) {

@@ -5,9 +5,8 @@ import dev.rpcparallel.ForegroundWorker;
 import dev.rpcparallel.Implementations;
 import dev.rpcparallel.Rpc;
 import dev.rpcparallel.RpcParallel;
-import dev.rpcparallel.SimpleWorkerSpec;
+import dev.rpcparallel.StatelessWorkerSpec;
 import dev.rpcparallel.SpawnOptions;
-import dev.rpcparallel.WorkerContext;
 import dev.rpcparallel.codec.Codecs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,17 +34,8 @@ public final class SpawnInForeground {
   private SpawnInForeground() {}
 
   /** Prints its argument on the worker's stdout. */
-  public static final class Printer extends SimpleWorkerSpec<Void, Void> {
+  public static final class Printer extends StatelessWorkerSpec {
     public static final Rpc<String, Void> PRINT = Rpc.of("print", Codecs.STRING, Codecs.VOID);
-
-    public Printer() {
-      super(Codecs.VOID);
-    }
-
-    @Override
-    public Void initWorkerState(Void arg, WorkerContext context) {
-      return null;
-    }
 
     @Override
     public void implement(Implementations<Void, Void> table) {

@@ -5,9 +5,8 @@ import dev.rpcparallel.Implementations;
 import dev.rpcparallel.Rpc;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.ShutdownOn;
-import dev.rpcparallel.SimpleWorkerSpec;
+import dev.rpcparallel.StatelessWorkerSpec;
 import dev.rpcparallel.SpawnOptions;
-import dev.rpcparallel.WorkerContext;
 import dev.rpcparallel.codec.Codecs;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -28,17 +27,8 @@ public final class SumAndProduct {
   private SumAndProduct() {}
 
   /** Sums 0..n-1. */
-  public static final class Adder extends SimpleWorkerSpec<Void, Void> {
+  public static final class Adder extends StatelessWorkerSpec {
     public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
-
-    public Adder() {
-      super(Codecs.VOID);
-    }
-
-    @Override
-    public Void initWorkerState(Void arg, WorkerContext context) {
-      return null;
-    }
 
     @Override
     public void implement(Implementations<Void, Void> table) {
@@ -53,17 +43,8 @@ public final class SumAndProduct {
   }
 
   /** Multiplies 1..n. */
-  public static final class Multiplier extends SimpleWorkerSpec<Void, Void> {
+  public static final class Multiplier extends StatelessWorkerSpec {
     public static final Rpc<Integer, Long> PRODUCT = Rpc.of("product", Codecs.INT, Codecs.LONG);
-
-    public Multiplier() {
-      super(Codecs.VOID);
-    }
-
-    @Override
-    public Void initWorkerState(Void arg, WorkerContext context) {
-      return null;
-    }
 
     @Override
     public void implement(Implementations<Void, Void> table) {

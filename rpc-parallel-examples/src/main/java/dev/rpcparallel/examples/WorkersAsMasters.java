@@ -5,6 +5,7 @@ import dev.rpcparallel.Implementations;
 import dev.rpcparallel.Rpc;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.SimpleWorkerSpec;
+import dev.rpcparallel.StatelessWorkerSpec;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.WorkerContext;
 import dev.rpcparallel.codec.Codecs;
@@ -34,17 +35,8 @@ public final class WorkersAsMasters {
   private WorkersAsMasters() {}
 
   /** Answers {@code pong}. */
-  public static final class Secondary extends SimpleWorkerSpec<Void, Void> {
+  public static final class Secondary extends StatelessWorkerSpec {
     public static final Rpc<Void, String> PING = Rpc.of("ping", Codecs.VOID, Codecs.STRING);
-
-    public Secondary() {
-      super(Codecs.VOID);
-    }
-
-    @Override
-    public Void initWorkerState(Void arg, WorkerContext context) {
-      return null;
-    }
 
     @Override
     public void implement(Implementations<Void, Void> table) {
