@@ -5,7 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The default handler executor: virtual threads on JDKs that have them, else a cached pool. */
+/** The default handler executor: virtual threads on JDKs that have them, else an {@link ElasticExecutor}. */
 final class Executors2 {
   private Executors2() {}
 
@@ -20,7 +20,7 @@ final class Executors2 {
         t.setDaemon(true);
         return t;
       };
-      return Executors.newCachedThreadPool(tf);
+      return new ElasticExecutor(2 * Runtime.getRuntime().availableProcessors(), tf);
     }
   }
 }

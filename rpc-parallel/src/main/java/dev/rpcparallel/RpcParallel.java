@@ -384,8 +384,11 @@ public final class RpcParallel implements AutoCloseable {
     }
 
     /**
-     * Where handlers and callbacks run (default: virtual threads on JDK 21+, else a cached
-     * pool). The caller keeps ownership: {@link RpcParallel#close()} does not shut it down.
+     * Where handlers and callbacks run (default: virtual threads on JDK 21+, else a pool that
+     * adds a thread whenever all are busy, so blocking handlers never starve each other, and
+     * otherwise queues to its running threads). Handlers may block; the executor must not bound
+     * the number of tasks running at once, or handlers that wait for each other can deadlock.
+     * The caller keeps ownership: {@link RpcParallel#close()} does not shut it down.
      */
     public Builder executor(ExecutorService executor) {
       this.executor = Objects.requireNonNull(executor);
