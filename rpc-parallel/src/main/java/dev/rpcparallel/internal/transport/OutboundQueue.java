@@ -46,7 +46,7 @@ public final class OutboundQueue {
         continue;
       }
       if (p.written() == null) {
-        channel.write(p.buf(), channel.voidPromise());
+        writeInChunks(p.buf());
       } else {
         CompletableFuture<Void> w = p.written();
         ChannelPromise promise = channel.newPromise();
@@ -65,6 +65,26 @@ public final class OutboundQueue {
       channel.flush();
     }
   }
+
+  /**
+   * Writes a large frame as slices of {@link #CHUNK} bytes, so the transport copies it through
+   * small pooled direct buffers instead of allocating (and page-faulting) one as large as the
+   * frame.
+   */
+  private void writeInChunks(ByteBuf buf) {
+    int size = buf.readableBytes();
+    if (size <= CHUNK) {
+      channel.write(buf, channel.voidPromise());
+      return;
+    }
+    int start = buf.readerIndex();
+    for (int off = 0; off < size; off += CHUNK) {
+      channel.write(buf.retainedSlice(start + off, Math.min(CHUNK, size - off)), channel.voidPromise());
+    }
+    buf.release();
+  }
+
+  private static final int CHUNK = 1 << 20;
 
   /** Releases anything still queued (after the channel closed). */
   public void discard() {
