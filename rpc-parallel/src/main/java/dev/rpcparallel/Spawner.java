@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -330,10 +329,6 @@ final class Spawner implements MasterSpec.Registry {
       throw new IllegalArgumentException("worker " + worker.nameOrId() + " was not spawned by this RpcParallel");
     }
     return f;
-  }
-
-  Optional<Child> child(UUID id) {
-    return Optional.ofNullable(children.get(id));
   }
 
   /** Asks every live worker to shut down, waits up to the grace period, then kills what is left. */

@@ -74,10 +74,6 @@ public final class Worker {
     return secret;
   }
 
-  Worker withName(String newName) {
-    return new Worker(id, newName, host, port, specClass, settings, secret);
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof Worker w

@@ -5,7 +5,12 @@ package dev.rpcparallel;
  * {@link RpcParallel} instance hosting it (to connect to or start other workers). Thread-safe.
  */
 public interface WorkerContext {
-  /** This worker's handle. */
+  /**
+   * This worker's handle.
+   *
+   * @throws IllegalStateException inside {@code initWorkerState}: the handle exists once the
+   *     worker listens, which is after its state is built
+   */
   Worker worker();
 
   WorkerLog log();

@@ -129,8 +129,4 @@ public final class HostedWorker {
     }
   }
 
-  /** Number of open connections, for tests and monitoring. */
-  public int connectionCount() {
-    return sessions.size();
-  }
 }

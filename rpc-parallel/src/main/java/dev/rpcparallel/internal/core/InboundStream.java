@@ -119,11 +119,6 @@ final class InboundStream<T> implements StreamReader<T> {
     return v;
   }
 
-  /** Whether the stream has ended (normally, with an error, or by {@link #close()}). */
-  boolean isDone() {
-    return done;
-  }
-
   @Override
   public void close() {
     if (!done) {

@@ -84,10 +84,6 @@ public final class Transport {
     return result;
   }
 
-  public boolean isEpoll() {
-    return loops.isEpoll();
-  }
-
   public void shutdown() {
     loops.shutdown();
   }
@@ -115,8 +111,5 @@ public final class Transport {
       channel.close().syncUninterruptibly();
     }
 
-    public boolean isListening() {
-      return channel.isActive();
-    }
   }
 }

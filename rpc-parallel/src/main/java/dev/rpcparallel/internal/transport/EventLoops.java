@@ -37,10 +37,6 @@ public final class EventLoops {
     return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 
-  public boolean isEpoll() {
-    return epoll;
-  }
-
   public void shutdown() {
     group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
