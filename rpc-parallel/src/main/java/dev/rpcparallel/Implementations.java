@@ -1,29 +1,36 @@
 package dev.rpcparallel;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
-
 /**
  * The table of a worker type's function implementations, filled in by {@link
- * WorkerSpec#implement}. Each handler receives the worker state {@code S}, the connection state
- * {@code T} and the query. A handler that throws makes the call fail with a {@link
- * RemoteException} at the caller; the worker keeps serving. Names must be unique: binding a
- * second function of the same name is an {@link IllegalArgumentException}. Not thread-safe (it is
- * filled once, then read).
+ * WorkerSpec#implement}: one handler per function. Each handler receives the worker state {@code
+ * S}, the connection state {@code T} and the query.
+ *
+ * <p><b>Errors</b>: a handler that throws makes that call fail with a {@link RemoteException} at
+ * the caller; the worker keeps serving (one-way handlers: see {@link OneWay}). Binding a second
+ * function of the same name, or a handle made by {@code map}/{@code contraMap}, is an {@link
+ * IllegalArgumentException}.
+ *
+ * <p><b>Threading</b>: the table is filled once, by the thread that calls {@code implement};
+ * handlers then run on the application's handler threads, concurrently.
+ *
+ * <p>Functions are matched to a worker by name and signature; the table accepts functions of any
+ * worker type, but only those declared for {@code W} can be called through a {@code
+ * Connection<W>}.
+ *
+ * @param <S> the worker state
+ * @param <T> the connection state
  */
-public final class Implementations<S, T> {
+public interface Implementations<S, T> {
 
   /** Implements an {@link Rpc}. */
   @FunctionalInterface
-  public interface RpcHandler<S, T, Q, R> {
+  interface RpcHandler<S, T, Q, R> {
     R handle(S workerState, T connectionState, Q query) throws Exception;
   }
 
   /** Implements a {@link OneWay}. */
   @FunctionalInterface
-  public interface OneWayHandler<S, T, Q> {
+  interface OneWayHandler<S, T, Q> {
     void handle(S workerState, T connectionState, Q query) throws Exception;
   }
 
@@ -33,64 +40,33 @@ public final class Implementations<S, T> {
    * with that error.
    */
   @FunctionalInterface
-  public interface PipeHandler<S, T, Q, R> {
+  interface PipeHandler<S, T, Q, R> {
     void handle(S workerState, T connectionState, Q query, StreamWriter<R> out) throws Exception;
   }
 
   /** Implements a {@link ReversePipe}: read the caller's updates and return the response. */
   @FunctionalInterface
-  public interface ReversePipeHandler<S, T, Q, U, R> {
+  interface ReversePipeHandler<S, T, Q, U, R> {
     R handle(S workerState, T connectionState, Q query, StreamReader<U> updates) throws Exception;
   }
 
-  /** Implements a {@link StateRpc}: return the initial state; write updates to {@code updates}. */
+  /**
+   * Implements a {@link StateRpc}: return the initial state; write updates to {@code updates}
+   * (before or after returning) and close it when done. Updates written before returning are
+   * kept in the worker until the state is sent.
+   */
   @FunctionalInterface
-  public interface StateHandler<S, T, Q, St, U> {
+  interface StateHandler<S, T, Q, St, U> {
     St handle(S workerState, T connectionState, Q query, StreamWriter<U> updates) throws Exception;
   }
 
-  /** A function bound to its handler. */
-  public record Binding(WorkerFunction function, Object handler) {}
+  <Q, R> Implementations<S, T> rpc(Rpc<?, Q, R> f, RpcHandler<S, T, Q, R> handler);
 
-  private final Map<String, Binding> bindings = new LinkedHashMap<>();
+  <Q> Implementations<S, T> oneWay(OneWay<?, Q> f, OneWayHandler<S, T, Q> handler);
 
-  public <Q, R> Implementations<S, T> rpc(Rpc<Q, R> f, RpcHandler<S, T, Q, R> handler) {
-    return bind(f, handler);
-  }
+  <Q, R> Implementations<S, T> pipe(Pipe<?, Q, R> f, PipeHandler<S, T, Q, R> handler);
 
-  public <Q> Implementations<S, T> oneWay(OneWay<Q> f, OneWayHandler<S, T, Q> handler) {
-    return bind(f, handler);
-  }
+  <Q, U, R> Implementations<S, T> reversePipe(ReversePipe<?, Q, U, R> f, ReversePipeHandler<S, T, Q, U, R> handler);
 
-  public <Q, R> Implementations<S, T> pipe(Pipe<Q, R> f, PipeHandler<S, T, Q, R> handler) {
-    return bind(f, handler);
-  }
-
-  public <Q, U, R> Implementations<S, T> reversePipe(
-      ReversePipe<Q, U, R> f, ReversePipeHandler<S, T, Q, U, R> handler) {
-    return bind(f, handler);
-  }
-
-  public <Q, St, U> Implementations<S, T> state(StateRpc<Q, St, U> f, StateHandler<S, T, Q, St, U> handler) {
-    return bind(f, handler);
-  }
-
-  private Implementations<S, T> bind(WorkerFunction f, Object handler) {
-    Objects.requireNonNull(f, "function");
-    Objects.requireNonNull(handler, "handler");
-    if (f.isClientOnly()) {
-      throw new IllegalArgumentException(
-          "function '" + f.name() + "' was made by map/contraMap; implement the original handle instead");
-    }
-    if (bindings.containsKey(f.name())) {
-      throw new IllegalArgumentException("duplicate function name '" + f.name() + "' in the implementation table");
-    }
-    bindings.put(f.name(), new Binding(f, handler));
-    return this;
-  }
-
-  /** The bindings in the order they were added. */
-  public Map<String, Binding> bindings() {
-    return Collections.unmodifiableMap(bindings);
-  }
+  <Q, St, U> Implementations<S, T> state(StateRpc<?, Q, St, U> f, StateHandler<S, T, Q, St, U> handler);
 }

@@ -4,15 +4,20 @@ import dev.rpcparallel.codec.Codec;
 import java.util.function.Function;
 
 /**
- * A server-streaming function: the caller sends one {@code Q}, the worker writes any number of
- * {@code R} to a {@link StreamWriter} and closes it. The stream is flow-controlled: a slow reader
- * makes the worker's {@link StreamWriter#write} wait. The caller may read by pulling ({@link
- * Connection#open(Pipe, Object)}) or by callback ({@link Connection#subscribe}); closing the
- * reader aborts the stream and the worker's writer then reports closed.
+ * A server-streaming function of worker type {@code W}: the caller sends one {@code Q}, the
+ * worker writes any number of {@code R} to a {@link StreamWriter} and closes it. The stream is
+ * flow-controlled: a slow reader makes the worker's {@link StreamWriter#write} wait. The caller
+ * reads by pulling ({@link Connection#open(Pipe, Object)}) or by callback ({@link
+ * Connection#subscribe}); closing the reader aborts the stream and the worker's writer then
+ * reports closed.
  *
  * <p>Immutable and thread-safe.
+ *
+ * @param <W> the worker type (its spec class)
+ * @param <Q> the query
+ * @param <R> the items
  */
-public final class Pipe<Q, R> extends WorkerFunction {
+public final class Pipe<W extends WorkerSpec<?, ?, ?, ?>, Q, R> extends WorkerFunction<W> {
   private final Codec<Q> query;
   private final Codec<R> item;
 
@@ -22,12 +27,12 @@ public final class Pipe<Q, R> extends WorkerFunction {
     this.item = item;
   }
 
-  public static <Q, R> Pipe<Q, R> of(String name, Codec<Q> query, Codec<R> item) {
-    checkName(name);
-    return new Pipe<>(name, query, item, false);
-  }
-
-  static <Q, R> Pipe<Q, R> builtin(String name, Codec<Q> query, Codec<R> item) {
+  /**
+   * A pipe named {@code name}; {@code W} is inferred from the assignment.
+   *
+   * @throws IllegalArgumentException if the name is blank or starts with {@code rpc_parallel.}
+   */
+  public static <W extends WorkerSpec<?, ?, ?, ?>, Q, R> Pipe<W, Q, R> of(String name, Codec<Q> query, Codec<R> item) {
     return new Pipe<>(name, query, item, false);
   }
 
@@ -40,12 +45,12 @@ public final class Pipe<Q, R> extends WorkerFunction {
   }
 
   /** A client-side handle whose items are transformed by {@code f}. */
-  public <R2> Pipe<Q, R2> map(Function<? super R, ? extends R2> f) {
+  public <R2> Pipe<W, Q, R2> map(Function<? super R, ? extends R2> f) {
     return new Pipe<>(name(), query, mappedResult(item, f), true);
   }
 
   /** A client-side handle that converts its argument with {@code f}. */
-  public <Q2> Pipe<Q2, R> contraMap(Function<? super Q2, ? extends Q> f) {
+  public <Q2> Pipe<W, Q2, R> contraMap(Function<? super Q2, ? extends Q> f) {
     return new Pipe<>(name(), contraMappedQuery(query, f), item, true);
   }
 

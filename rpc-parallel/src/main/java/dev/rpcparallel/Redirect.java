@@ -1,15 +1,15 @@
 package dev.rpcparallel;
 
-import dev.rpcparallel.codec.BinaryReader;
-import dev.rpcparallel.codec.BinaryWriter;
-import dev.rpcparallel.codec.Codec;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where a spawned worker's stdout or stderr goes once the worker is ready. Before it is ready,
- * its stderr is always captured by the master (and shown in spawn errors). Relative paths are
- * resolved against the worker's working directory. Immutable.
+ * Where a spawned worker's stdout or stderr goes. A redirect applies to the worker process's file
+ * descriptor from the moment its JVM starts, so the JVM's own messages, native code and anything
+ * printed in {@code initWorkerState} obey it. Relative paths are resolved against the worker's
+ * working directory; files are created with mode 0600 if missing. If a spawn fails, its error
+ * holds the last lines the worker printed: forwarded ones, or the new part of redirect files (a
+ * discarded stream shows nothing). Immutable.
  */
 public final class Redirect {
   /** The kind of destination. */
@@ -76,26 +76,5 @@ public final class Redirect {
   @Override
   public String toString() {
     return path == null ? kind.name().toLowerCase() : kind.name().toLowerCase() + " " + path;
-  }
-
-  /** Wire codec (the worker applies its redirects itself). */
-  public static final Codec<Redirect> CODEC =
-      Codec.of("Redirect{kind:i32,path:nullable<string>}", Redirect::write, Redirect::read);
-
-  private static void write(Redirect r, BinaryWriter out) {
-    out.writeVarInt(r.kind.ordinal());
-    out.writeBoolean(r.path != null);
-    if (r.path != null) {
-      out.writeString(r.path);
-    }
-  }
-
-  private static Redirect read(BinaryReader in) {
-    int k = in.readVarInt();
-    if (k < 0 || k >= Kind.values().length) {
-      throw in.error("Redirect", "unknown kind " + k);
-    }
-    String p = in.readBoolean() ? in.readString() : null;
-    return new Redirect(Kind.values()[k], p);
   }
 }

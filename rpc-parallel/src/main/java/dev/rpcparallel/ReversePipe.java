@@ -4,13 +4,18 @@ import dev.rpcparallel.codec.Codec;
 import java.util.function.Function;
 
 /**
- * A client-streaming function: the caller sends one {@code Q} and then a flow-controlled stream
- * of {@code U}; the worker reads the updates from a {@link StreamReader} and answers one {@code
- * R} (before or after the stream ends).
+ * A client-streaming function of worker type {@code W}: the caller sends one {@code Q} and then a
+ * flow-controlled stream of {@code U}; the worker reads the updates from a {@link StreamReader}
+ * and answers one {@code R} (before or after the stream ends).
  *
  * <p>Immutable and thread-safe.
+ *
+ * @param <W> the worker type (its spec class)
+ * @param <Q> the query
+ * @param <U> the updates the caller streams
+ * @param <R> the response
  */
-public final class ReversePipe<Q, U, R> extends WorkerFunction {
+public final class ReversePipe<W extends WorkerSpec<?, ?, ?, ?>, Q, U, R> extends WorkerFunction<W> {
   private final Codec<Q> query;
   private final Codec<U> update;
   private final Codec<R> response;
@@ -22,8 +27,13 @@ public final class ReversePipe<Q, U, R> extends WorkerFunction {
     this.response = response;
   }
 
-  public static <Q, U, R> ReversePipe<Q, U, R> of(String name, Codec<Q> query, Codec<U> update, Codec<R> response) {
-    checkName(name);
+  /**
+   * A reverse pipe named {@code name}; {@code W} is inferred from the assignment.
+   *
+   * @throws IllegalArgumentException if the name is blank or starts with {@code rpc_parallel.}
+   */
+  public static <W extends WorkerSpec<?, ?, ?, ?>, Q, U, R> ReversePipe<W, Q, U, R> of(
+      String name, Codec<Q> query, Codec<U> update, Codec<R> response) {
     return new ReversePipe<>(name, query, update, response, false);
   }
 
@@ -40,12 +50,12 @@ public final class ReversePipe<Q, U, R> extends WorkerFunction {
   }
 
   /** A client-side handle whose response is transformed by {@code f}. */
-  public <R2> ReversePipe<Q, U, R2> map(Function<? super R, ? extends R2> f) {
+  public <R2> ReversePipe<W, Q, U, R2> map(Function<? super R, ? extends R2> f) {
     return new ReversePipe<>(name(), query, update, mappedResult(response, f), true);
   }
 
   /** A client-side handle that converts its argument with {@code f}. */
-  public <Q2> ReversePipe<Q2, U, R> contraMap(Function<? super Q2, ? extends Q> f) {
+  public <Q2> ReversePipe<W, Q2, U, R> contraMap(Function<? super Q2, ? extends Q> f) {
     return new ReversePipe<>(name(), contraMappedQuery(query, f), update, response, true);
   }
 

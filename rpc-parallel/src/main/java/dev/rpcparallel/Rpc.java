@@ -4,16 +4,21 @@ import dev.rpcparallel.codec.Codec;
 import java.util.function.Function;
 
 /**
- * A request/response function: the caller sends one {@code Q}, the worker answers one {@code R}.
+ * A request/response function of worker type {@code W}: the caller sends one {@code Q}, the
+ * worker answers one {@code R}.
  *
  * <pre>{@code
- * static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+ * public static final Rpc<SumWorker, Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
  * long total = connection.call(SUM, 42);
  * }</pre>
  *
  * <p>Immutable and thread-safe.
+ *
+ * @param <W> the worker type (its spec class)
+ * @param <Q> the query
+ * @param <R> the response
  */
-public final class Rpc<Q, R> extends WorkerFunction {
+public final class Rpc<W extends WorkerSpec<?, ?, ?, ?>, Q, R> extends WorkerFunction<W> {
   private final Codec<Q> query;
   private final Codec<R> response;
 
@@ -23,12 +28,13 @@ public final class Rpc<Q, R> extends WorkerFunction {
     this.response = response;
   }
 
-  public static <Q, R> Rpc<Q, R> of(String name, Codec<Q> query, Codec<R> response) {
-    checkName(name);
-    return new Rpc<>(name, query, response, false);
-  }
-
-  static <Q, R> Rpc<Q, R> builtin(String name, Codec<Q> query, Codec<R> response) {
+  /**
+   * A function named {@code name}; {@code W} is inferred from the field or variable the result is
+   * assigned to.
+   *
+   * @throws IllegalArgumentException if the name is blank or starts with {@code rpc_parallel.}
+   */
+  public static <W extends WorkerSpec<?, ?, ?, ?>, Q, R> Rpc<W, Q, R> of(String name, Codec<Q> query, Codec<R> response) {
     return new Rpc<>(name, query, response, false);
   }
 
@@ -41,12 +47,12 @@ public final class Rpc<Q, R> extends WorkerFunction {
   }
 
   /** A client-side handle to the same worker function whose result is transformed by {@code f}. */
-  public <R2> Rpc<Q, R2> map(Function<? super R, ? extends R2> f) {
+  public <R2> Rpc<W, Q, R2> map(Function<? super R, ? extends R2> f) {
     return new Rpc<>(name(), query, mappedResult(response, f), true);
   }
 
   /** A client-side handle to the same worker function that converts its argument with {@code f}. */
-  public <Q2> Rpc<Q2, R> contraMap(Function<? super Q2, ? extends Q> f) {
+  public <Q2> Rpc<W, Q2, R> contraMap(Function<? super Q2, ? extends Q> f) {
     return new Rpc<>(name(), contraMappedQuery(query, f), response, true);
   }
 

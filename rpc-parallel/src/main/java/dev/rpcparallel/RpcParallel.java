@@ -1,63 +1,48 @@
 package dev.rpcparallel;
 
-import dev.rpcparallel.RpcParallelException.Kind;
-import dev.rpcparallel.internal.core.ClientSession;
-import dev.rpcparallel.internal.core.HostedWorker;
-import dev.rpcparallel.internal.core.Transport;
-import dev.rpcparallel.internal.core.WorkerLogImpl;
-import dev.rpcparallel.internal.protocol.Auth;
-import java.util.List;
+import dev.rpcparallel.internal.engine.Engine;
+import dev.rpcparallel.internal.engine.EngineConfig;
+import dev.rpcparallel.internal.engine.Errors;
+import dev.rpcparallel.internal.engine.HandleData;
+import dev.rpcparallel.internal.engine.Handles;
+import dev.rpcparallel.internal.engine.WorkerRuntime;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * The entry point: one instance per application owns the I/O threads, the handler executor, the
- * settings and the shared secret, and hosts or connects to workers.
+ * settings and the application secret, and hosts, spawns or connects to workers.
  *
  * <pre>{@code
  * try (RpcParallel app = RpcParallel.create()) {
- *   Worker w = app.serve(new SumWorker(), null);
- *   try (Connection c = app.connect(w)) {
+ *   Worker<SumWorker> w = app.spawn(new SumWorker(), null);
+ *   try (Connection<SumWorker> c = app.connect(w)) {
  *     long total = c.call(SumWorker.SUM, 42);
  *   }
  * }
  * }</pre>
  *
- * <p><b>Threading</b>: thread-safe. <b>Lifecycle</b>: {@link #close()} closes every connection
- * and every worker served by this instance, then stops its threads; it is idempotent. There is no
- * global state: several instances may coexist in one JVM (each with its own secret).
+ * <p><b>Typing</b>: handles, connections and functions carry their worker type {@code W} (the
+ * spec class), so calling another worker type's function, or connecting with the wrong
+ * connection argument, does not compile.
+ *
+ * <p><b>Threading</b>: thread-safe. <b>Lifecycle</b>: {@link #close()} closes every connection,
+ * ends the spawned workers that must not outlive it and every worker served by this instance,
+ * then stops its threads; it is idempotent. There is no global state: several instances may
+ * coexist in one JVM (each with its own secret).
  */
 public final class RpcParallel implements AutoCloseable {
-  private final RpcSettings settings;
-  private final byte[] secret;
-  private final String bindHost;
-  private final String advertiseHost;
-  private final ExecutorService executor;
-  private final boolean ownsExecutor;
-  private final Transport transport;
-  private final List<Transport.WorkerServer> served = new CopyOnWriteArrayList<>();
-  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-  private final Map<String, WorkerSpec<?, ?, ?, ?>> specs = new ConcurrentHashMap<>();
-  private volatile boolean closed;
-  private final Spawner spawner = new Spawner(this);
+  private final Engine engine;
 
   private RpcParallel(Builder b) {
     RpcSettings base = b.settings != null ? b.settings : RpcSettings.defaults();
-    this.settings = base.withOverrides(b.environment != null ? b.environment : System.getenv());
-    this.secret = b.secret != null ? b.secret.clone() : Auth.newSecret();
-    this.bindHost = b.bindHost;
-    this.advertiseHost = b.advertiseHost != null ? b.advertiseHost : b.bindHost;
-    this.ownsExecutor = b.executor == null;
-    this.executor = ownsExecutor ? Executors2.defaultHandlerExecutor() : b.executor;
-    this.transport = new Transport(b.ioThreads, executor);
+    RpcSettings settings = base.withOverrides(b.environment != null ? b.environment : System.getenv());
+    this.engine = new Engine(new EngineConfig(this, new HandleAccess(), settings, b.secret, b.executor, b.ioThreads,
+        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers));
   }
 
   /** An instance with default settings (plus any {@value RpcSettings#ENV_VAR} override). */
@@ -71,251 +56,165 @@ public final class RpcParallel implements AutoCloseable {
 
   /** The effective settings: the builder's values with the environment override applied. */
   public RpcSettings settings() {
-    return settings;
+    return engine.settings();
   }
 
   /**
-   * Hosts a worker inside this JVM on a new port (same protocol and codecs as a spawned worker)
-   * and returns its handle once {@code initWorkerState} has returned.
+   * Hosts a worker inside this JVM (same protocol and codecs as a spawned worker) and returns its
+   * handle once {@code initWorkerState} has returned. The worker lives until {@link #close()} or
+   * {@link #shutdown(Worker)}.
    *
    * @throws RpcParallelException of kind {@code SPAWN_FAILED} if the init argument cannot be
    *     encoded or {@code initWorkerState} throws (its text is in the message)
    */
-  public <A, S> Worker serve(WorkerSpec<A, S, ?, ?> spec, A initArg) {
-    checkOpen();
+  public <W extends WorkerSpec<A, ?, ?, ?>, A> Worker<W> serve(W spec, A initArg) {
     Objects.requireNonNull(spec, "spec");
-    String specClass = spec.getClass().getName();
-    UUID id = UUID.randomUUID();
-    WorkerLogImpl log = new WorkerLogImpl(id.toString());
-    AtomicReference<Worker> handle = new AtomicReference<>();
-    WorkerContext context = new HostedContext(handle, log, RpcParallel.this);
-    S state;
-    try {
-      // Round-trip the argument through its codec so served and spawned workers behave alike.
-      A arg = spec.initArgCodec().fromBytes(spec.initArgCodec().toBytes(initArg));
-      state = spec.initWorkerState(arg, context);
-    } catch (Exception e) {
-      throw new RpcParallelException(Kind.SPAWN_FAILED, "initWorkerState of " + specClass + " failed: " + e, e);
-    }
-    AtomicReference<Transport.WorkerServer> server = new AtomicReference<>();
-    Runnable stop = () -> {
-      Transport.WorkerServer s = server.get();
-      s.closeListener();
-      s.worker().closeConnections("worker shut down");
-      served.remove(s);
-    };
-    return host(spec, state, id, null, log, context, handle, server, stop).handle();
+    return engine.serve(spec, initArg);
   }
-
-  /** A hosted worker: its handle and its server-side state. */
-  record Hosted(Worker handle, HostedWorker hosted) {}
-
-  /** Builds the table, starts listening, returns the handle. Shared by serve, spawn and the worker main. */
-  <S, T> Hosted host(
-      WorkerSpec<?, S, ?, T> spec,
-      S state,
-      UUID id,
-      String name,
-      WorkerLogImpl log,
-      WorkerContext context,
-      AtomicReference<Worker> handle,
-      AtomicReference<Transport.WorkerServer> server,
-      Runnable shutdown) {
-    Implementations<S, T> table = new Implementations<>();
-    spec.implement(table);
-    Builtins.addTo(table, log, server, settings, shutdown);
-    String nameOrId = name != null ? name : id.toString();
-    HostedWorker hosted =
-        new HostedWorker(id, nameOrId, spec, state, table.bindings(), secret, settings, executor, context);
-    Transport.WorkerServer s = transport.listen(hosted, bindHost, 0);
-    server.set(s);
-    served.add(s);
-    specs.putIfAbsent(spec.getClass().getName(), spec);
-    Worker w = new Worker(id, name, advertiseHost, s.port(), spec.getClass().getName(), settings, secret);
-    handle.set(w);
-    return new Hosted(w, hosted);
-  }
-
-  byte[] secret() {
-    return secret;
-  }
-
-  // ---- spawning ----
 
   /**
-   * Starts a worker JVM running {@code spec} (a class with a public no-argument constructor, on
-   * the master's class path) and returns its handle once {@code initWorkerState} has returned in
-   * it. The options' {@link ShutdownOn} must not be {@code CONNECTION_CLOSED} (use {@link
-   * #spawnAndConnect}).
+   * Starts a worker JVM running {@code spec} (a public class with a public no-argument
+   * constructor, on the master's class path) and returns its handle once {@code
+   * initWorkerState} has returned in it. The options' {@link ShutdownOn} must not be {@code
+   * CONNECTION_CLOSED} (use {@link #spawnAndConnect}).
+   *
+   * <p>Timing: the worker must connect back within the connection timeout and start {@code
+   * initWorkerState} within the spawn timeout; {@code initWorkerState} itself has no limit unless
+   * {@link SpawnOptions.Builder#initTimeout} sets one (as in the original).
    *
    * @throws RpcParallelException {@code SPAWN_FAILED} (bad working directory, the JVM refused
    *     its options, missing spec class, init threw: the message holds the reason, the exit
-   *     status and the worker's stderr lines prefixed {@code [WORKER name STDERR]}) or {@code
-   *     SPAWN_TIMEOUT}; in every case the child process is gone when this throws
+   *     status and the worker's last output lines prefixed {@code [WORKER name STDOUT]} or {@code
+   *     [WORKER name STDERR]}) or {@code SPAWN_TIMEOUT}; in every case the child process is gone
+   *     when this throws
+   * @throws IllegalStateException if this instance is closed or in-memory
    */
-  public <A> Worker spawn(WorkerSpec<A, ?, ?, ?> spec, A initArg, SpawnOptions options) {
-    checkOpen();
+  public <W extends WorkerSpec<A, ?, ?, ?>, A> Worker<W> spawn(W spec, A initArg, SpawnOptions options) {
     if (options.shutdownOn() == ShutdownOn.CONNECTION_CLOSED) {
       throw new IllegalArgumentException("ShutdownOn.CONNECTION_CLOSED needs a connection: use spawnAndConnect");
     }
-    return spawner.spawn(spec, initArg, options, false).handle;
+    return engine.spawner().spawn(spec, initArg, options);
   }
 
   /** {@link #spawn} with default options ({@link ShutdownOn#HEARTBEAT_TIMEOUT}). */
-  public <A> Worker spawn(WorkerSpec<A, ?, ?, ?> spec, A initArg) {
+  public <W extends WorkerSpec<A, ?, ?, ?>, A> Worker<W> spawn(W spec, A initArg) {
     return spawn(spec, initArg, SpawnOptions.defaults());
   }
 
   /** {@link #spawn} on a library thread. */
-  public <A> CompletableFuture<Worker> spawnAsync(WorkerSpec<A, ?, ?, ?> spec, A initArg, SpawnOptions options) {
-    return CompletableFuture.supplyAsync(() -> spawn(spec, initArg, options), executor);
+  public <W extends WorkerSpec<A, ?, ?, ?>, A> CompletableFuture<Worker<W>> spawnAsync(
+      W spec, A initArg, SpawnOptions options) {
+    return CompletableFuture.supplyAsync(() -> spawn(spec, initArg, options), engineExecutor());
   }
 
   /**
    * Starts a worker that exits when the returned connection closes ({@link
    * ShutdownOn#CONNECTION_CLOSED}, whatever the options say). If connecting fails (for example
-   * {@code initConnectionState} throws), the worker exits and this throws.
+   * {@code initConnectionState} throws), the worker is ended and this throws.
    */
-  public <A, C> Connection spawnAndConnect(WorkerSpec<A, ?, C, ?> spec, A initArg, C connectionArg, SpawnOptions options) {
-    checkOpen();
+  public <W extends WorkerSpec<A, ?, C, ?>, A, C> Connection<W> spawnAndConnect(
+      W spec, A initArg, C connectionArg, SpawnOptions options) {
     SpawnOptions o = options.toBuilder().shutdownOn(ShutdownOn.CONNECTION_CLOSED).build();
-    Spawner.Child child = spawner.spawn(spec, initArg, o, false);
+    Worker<W> worker = engine.spawner().spawn(spec, initArg, o);
     try {
-      return connect(child.handle, connectionArg);
+      return connect(worker, connectionArg);
     } catch (RuntimeException e) {
-      child.process.destroy(); // it would exit by itself later; do not leave it waiting
+      engine.spawner().kill(worker); // it would exit by itself later; do not leave it waiting
       throw e;
     }
   }
 
-  public <A, C> CompletableFuture<Connection> spawnAndConnectAsync(
-      WorkerSpec<A, ?, C, ?> spec, A initArg, C connectionArg, SpawnOptions options) {
-    return CompletableFuture.supplyAsync(() -> spawnAndConnect(spec, initArg, connectionArg, options), executor);
+  public <W extends WorkerSpec<A, ?, C, ?>, A, C> CompletableFuture<Connection<W>> spawnAndConnectAsync(
+      W spec, A initArg, C connectionArg, SpawnOptions options) {
+    return CompletableFuture.supplyAsync(() -> spawnAndConnect(spec, initArg, connectionArg, options), engineExecutor());
   }
 
   /**
-   * Starts a worker as a plain child process whose stdout and stderr the caller reads; the
-   * caller must wait for the process and close its streams. Redirect options are ignored.
+   * Starts a worker as a plain child process whose stdout and stderr the caller reads; the caller
+   * must wait for the process and close its streams (or close the returned {@link
+   * ForegroundWorker}). Redirect options are ignored.
    */
-  public <A> ForegroundWorker spawnInForeground(WorkerSpec<A, ?, ?, ?> spec, A initArg, SpawnOptions options) {
-    checkOpen();
-    Spawner.Child c = spawner.spawn(spec, initArg, options, true);
-    return new ForegroundWorker(c.handle, c.process);
+  public <W extends WorkerSpec<A, ?, ?, ?>, A> ForegroundWorker<W> spawnInForeground(W spec, A initArg, SpawnOptions options) {
+    return engine.spawner().spawnInForeground(spec, initArg, options);
   }
 
   /** {@link #spawnInForeground} on a library thread. */
-  public <A> CompletableFuture<ForegroundWorker> spawnInForegroundAsync(
-      WorkerSpec<A, ?, ?, ?> spec, A initArg, SpawnOptions options) {
-    return CompletableFuture.supplyAsync(() -> spawnInForeground(spec, initArg, options), executor);
+  public <W extends WorkerSpec<A, ?, ?, ?>, A> CompletableFuture<ForegroundWorker<W>> spawnInForegroundAsync(
+      W spec, A initArg, SpawnOptions options) {
+    return CompletableFuture.supplyAsync(() -> spawnInForeground(spec, initArg, options), engineExecutor());
   }
 
   /**
-   * Tells a worker to shut down (it exits with status 0). The future completes once the request
-   * is written; watch {@link #onExit} for the exit itself (workers this instance started).
+   * Tells a worker to shut down (a spawned worker exits with status 0; a served one stops
+   * listening and closes its connections). The future completes once the request is written;
+   * watch {@link #onExit} for the exit itself (workers this instance started).
    */
-  public CompletableFuture<Void> shutdown(Worker worker) {
-    checkOpen();
-    return sendShutdown(worker);
-  }
-
-  /** Also used while closing, when the instance no longer takes new work. */
-  CompletableFuture<Void> sendShutdown(Worker worker) {
-    return open(worker, new byte[0], true)
-        .thenCompose(c -> c.sendAsync(Builtins.SHUTDOWN, null).whenComplete((ok, e) -> c.close()));
+  public CompletableFuture<Void> shutdown(Worker<?> worker) {
+    try {
+      return engine.shutdown(worker);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Shuts down every live worker this instance spawned, killing those still alive after 5 s. */
   public void shutdownAll() {
-    spawner.shutdownAll();
+    engine.spawner().shutdownAll();
   }
 
-  /** Completes with the exit status of a worker this instance spawned. */
-  public CompletableFuture<Integer> onExit(Worker worker) {
-    return spawner.onExit(worker);
+  /**
+   * Completes with the exit status of a worker this instance spawned; fails with {@link
+   * IllegalArgumentException} for other workers.
+   */
+  public CompletableFuture<Integer> onExit(Worker<?> worker) {
+    return engine.spawner().onExit(worker);
   }
 
-  /** Connects to a worker whose connection argument is {@code null} (e.g. a {@link SimpleWorkerSpec}). */
-  public Connection connect(Worker worker) {
+  /** Connects to a worker whose connection argument is {@code Void} (e.g. a {@link SimpleWorkerSpec}). */
+  public <W extends WorkerSpec<?, ?, Void, ?>> Connection<W> connect(Worker<W> worker) {
     return connect(worker, null);
   }
 
   /**
    * Connects to {@code worker}, authenticates, and runs its {@code initConnectionState} with
-   * {@code connectionArg}. The argument is encoded with the worker spec's connection-arg codec
-   * (the spec class must be loadable here).
+   * {@code connectionArg}.
    *
    * @throws RpcParallelException {@code CONNECT_FAILED} if the worker cannot be reached or has
-   *     closed its server, {@code AUTHENTICATION_FAILED} on a secret mismatch
+   *     closed its server, {@code AUTHENTICATION_FAILED} if the handle's credential is refused
    * @throws RemoteException if {@code initConnectionState} threw
    */
-  public <C> Connection connect(Worker worker, C connectionArg) {
-    return Futures.await(connectAsync(worker, connectionArg));
+  public <W extends WorkerSpec<?, ?, C, ?>, C> Connection<W> connect(Worker<W> worker, C connectionArg) {
+    return Errors.await(connectAsync(worker, connectionArg));
   }
 
-  @SuppressWarnings("unchecked")
-  public <C> CompletableFuture<Connection> connectAsync(Worker worker, C connectionArg) {
-    checkOpen();
-    byte[] arg;
-    try {
-      WorkerSpec<?, ?, C, ?> spec = (WorkerSpec<?, ?, C, ?>) specFor(worker.specClass());
-      arg = spec.connectionArgCodec().toBytes(connectionArg);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return open(worker, arg, false);
+  public <W extends WorkerSpec<?, ?, Void, ?>> CompletableFuture<Connection<W>> connectAsync(Worker<W> worker) {
+    return connectAsync(worker, null);
+  }
+
+  public <W extends WorkerSpec<?, ?, C, ?>, C> CompletableFuture<Connection<W>> connectAsync(Worker<W> worker, C connectionArg) {
+    return engine.connectAsync(worker, connectionArg);
   }
 
   /**
-   * A connection that skips {@code initConnectionState} and may only call built-in functions
-   * (shutdown, settings, log): for managing a worker whose connection argument we do not have.
+   * Connects, runs {@code body} with the connection, and closes the connection however {@code
+   * body} ends (the original's {@code with_client}). Streams opened in {@code body} end with it.
+   *
+   * @return what {@code body} returned
    */
-  CompletableFuture<Connection> connectControl(Worker worker) {
-    checkOpen();
-    return open(worker, new byte[0], true);
-  }
-
-  private CompletableFuture<Connection> open(Worker worker, byte[] arg, boolean control) {
-    ClientSession.Target target = new ClientSession.Target(
-        worker.id(), worker.nameOrId(), worker.host() + ":" + worker.port(), worker.secret(), arg, control);
-    return transport
-        .connect(worker.host(), worker.port(), worker.settings(), target)
-        .thenApplyAsync(
-            session -> {
-              DefaultConnection c = new DefaultConnection(session, worker, executor);
-              connections.add(c);
-              session.whenClosed().thenRun(() -> connections.remove(c));
-              if (closed && !control) {
-                c.close(); // connected while closing; control connections still serve close()
-              }
-              return (Connection) c;
-            },
-            executor);
-  }
-
-  private WorkerSpec<?, ?, ?, ?> specFor(String className) {
-    WorkerSpec<?, ?, ?, ?> known = specs.get(className);
-    if (known != null) {
-      return known;
-    }
-    try {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      Class<?> c = Class.forName(className, false, loader != null ? loader : RpcParallel.class.getClassLoader());
-      if (!WorkerSpec.class.isAssignableFrom(c)) {
-        throw new RpcParallelException(Kind.CONNECT_FAILED, "worker handle names " + className + ", which is not a WorkerSpec");
-      }
-      WorkerSpec<?, ?, ?, ?> spec = (WorkerSpec<?, ?, ?, ?>) c.getConstructor().newInstance();
-      specs.putIfAbsent(className, spec);
-      return spec;
-    } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-      throw new RpcParallelException(Kind.CONNECT_FAILED,
-          "cannot instantiate worker spec " + className + " (needs a public no-argument constructor): " + e, e);
+  public <W extends WorkerSpec<?, ?, C, ?>, C, R> R withConnection(
+      Worker<W> worker, C connectionArg, Function<? super Connection<W>, ? extends R> body) {
+    try (Connection<W> c = connect(worker, connectionArg)) {
+      return body.apply(c);
     }
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("this RpcParallel instance is closed");
-    }
+  /** {@link #withConnection(Worker, Object, Function)} for workers whose connection argument is {@code Void}. */
+  public <W extends WorkerSpec<?, ?, Void, ?>, R> R withConnection(Worker<W> worker, Function<? super Connection<W>, ? extends R> body) {
+    return withConnection(worker, null, body);
+  }
+
+  private ExecutorService engineExecutor() {
+    return engine.executor();
   }
 
   /**
@@ -327,26 +226,32 @@ public final class RpcParallel implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    engine.close();
+  }
+
+  /** Runs this JVM as a spawned worker; returns its exit status. For {@link WorkerMain}. */
+  static int runSpawnedWorker() {
+    RpcParallel[] app = new RpcParallel[1];
+    int status = WorkerRuntime.run(p -> {
+      app[0] = builder().settings(p.settings()).environment(Map.of()).secret(p.secret()).build();
+      return app[0].engine;
+    });
+    if (app[0] != null) {
+      app[0].close();
     }
-    closed = true;
-    for (Connection c : connections) {
-      c.close();
+    return status;
+  }
+
+  /** Builds and reads handles for the engine: the credential is not public API. */
+  private static final class HandleAccess implements Handles {
+    @Override
+    public <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> worker(HandleData d) {
+      return new Worker<>(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(), d.credential());
     }
-    spawner.close();
-    for (Transport.WorkerServer s : served) {
-      s.closeListener();
-      s.worker().closeConnections("worker shut down");
-    }
-    transport.shutdown();
-    if (ownsExecutor) {
-      executor.shutdownNow();
-      try {
-        executor.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+
+    @Override
+    public HandleData data(Worker<?> w) {
+      return new HandleData(w.id(), w.name().orElse(null), w.host(), w.port(), w.specClass(), w.settings(), w.credential());
     }
   }
 
@@ -356,9 +261,11 @@ public final class RpcParallel implements AutoCloseable {
     private Map<String, String> environment;
     private byte[] secret;
     private ExecutorService executor;
+    private ScheduledExecutorService timers;
     private int ioThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     private String bindHost = "127.0.0.1";
     private String advertiseHost;
+    private boolean inMemory;
 
     private Builder() {}
 
@@ -374,7 +281,7 @@ public final class RpcParallel implements AutoCloseable {
       return this;
     }
 
-    /** The shared secret (at least 16 bytes); default: 32 random bytes. */
+    /** The application secret (at least 16 bytes); default: 32 random bytes. */
     public Builder secret(byte[] secret) {
       if (secret.length < 16) {
         throw new IllegalArgumentException("secret must be at least 16 bytes, got " + secret.length);
@@ -413,6 +320,28 @@ public final class RpcParallel implements AutoCloseable {
     /** Host put in worker handles (default: the bind host). */
     public Builder advertiseHost(String host) {
       this.advertiseHost = Objects.requireNonNull(host);
+      return this;
+    }
+
+    /**
+     * No sockets: workers {@linkplain #serve served} by the instance are reached through links
+     * in memory, which still encode, copy and decode every value and run the same handshake,
+     * heartbeats and flow control. Such workers can be reached only from this instance, and it
+     * cannot spawn. For tests (see the {@code rpc-parallel-testing} artifact) and for embedding.
+     */
+    public Builder inMemory() {
+      this.inMemory = true;
+      return this;
+    }
+
+    /**
+     * Where the timers of in-memory links run (handshake timeouts, heartbeats); default: one
+     * daemon thread owned by the instance. A test passes a manual clock here to drive heartbeat
+     * timeouts without waiting. The caller keeps ownership. Only used with {@link #inMemory()};
+     * socket connections time themselves on their I/O threads.
+     */
+    public Builder timers(ScheduledExecutorService timers) {
+      this.timers = Objects.requireNonNull(timers);
       return this;
     }
 

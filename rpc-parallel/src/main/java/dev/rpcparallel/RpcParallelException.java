@@ -30,7 +30,9 @@ public class RpcParallelException extends RuntimeException {
     /** The worker failed in the background (uncaught exception) and shut down. */
     WORKER_FAILED,
     /** The stream or call was cancelled by this side. */
-    CANCELLED
+    CANCELLED,
+    /** A per-connection limit (calls or streams in flight) was exceeded. */
+    LIMIT_EXCEEDED
   }
 
   private final Kind kind;

@@ -1,7 +1,7 @@
 package dev.rpcparallel;
 
 import dev.rpcparallel.codec.Codec;
-import dev.rpcparallel.internal.protocol.BuiltinCodecs;
+import dev.rpcparallel.codec.Codecs;
 
 /**
  * A {@link WorkerSpec} for workers without connection state: connecting takes no argument ({@code
@@ -22,7 +22,7 @@ public abstract class SimpleWorkerSpec<A, S> implements WorkerSpec<A, S, Void, V
 
   @Override
   public final Codec<Void> connectionArgCodec() {
-    return BuiltinCodecs.UNIT;
+    return Codecs.VOID;
   }
 
   @Override

@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  *   <tr><td>javaExecutable</td><td>the master's own {@code java.home}/bin/java</td></tr>
  *   <tr><td>extraClasspath</td><td>none (the master's class path is always used)</td></tr>
  *   <tr><td>connectionTimeout</td><td>10 s: the worker must connect back within it</td></tr>
- *   <tr><td>spawnTimeout</td><td>2 × connectionTimeout: the worker must be initialised within it</td></tr>
+ *   <tr><td>spawnTimeout</td><td>2 × connectionTimeout: the worker must have started {@code
+ *       initWorkerState} within it (JVM start, connecting back, loading the spec class)</td></tr>
+ *   <tr><td>initTimeout</td><td>none: {@code initWorkerState} may take as long as it needs, as in the
+ *       original</td></tr>
  *   <tr><td>onFailure</td><td>logs the failure</td></tr>
  *   <tr><td>stdout, stderr</td><td>{@link Redirect#forward()}</td></tr>
  *   <tr><td>launcher</td><td>{@link Launcher#local()}</td></tr>
@@ -44,6 +47,7 @@ public final class SpawnOptions {
   private final List<Path> extraClasspath;
   private final Duration connectionTimeout;
   private final Duration spawnTimeout;
+  private final Duration initTimeout;
   private final Consumer<RpcParallelException> onFailure;
   private final Redirect stdout;
   private final Redirect stderr;
@@ -60,6 +64,7 @@ public final class SpawnOptions {
     this.extraClasspath = List.copyOf(b.extraClasspath);
     this.connectionTimeout = b.connectionTimeout;
     this.spawnTimeout = b.spawnTimeout;
+    this.initTimeout = b.initTimeout;
     this.onFailure = b.onFailure;
     this.stdout = b.stdout;
     this.stderr = b.stderr;
@@ -112,6 +117,11 @@ public final class SpawnOptions {
     return spawnTimeout != null ? spawnTimeout : connectionTimeout.multipliedBy(2);
   }
 
+  /** How long {@code initWorkerState} may run, if limited. */
+  public Optional<Duration> initTimeout() {
+    return Optional.ofNullable(initTimeout);
+  }
+
   public Optional<Consumer<RpcParallelException>> onFailure() {
     return Optional.ofNullable(onFailure);
   }
@@ -146,6 +156,7 @@ public final class SpawnOptions {
     private final List<Path> extraClasspath = new ArrayList<>();
     private Duration connectionTimeout = Duration.ofSeconds(10);
     private Duration spawnTimeout;
+    private Duration initTimeout;
     private Consumer<RpcParallelException> onFailure;
     private Redirect stdout = Redirect.forward();
     private Redirect stderr = Redirect.forward();
@@ -165,6 +176,7 @@ public final class SpawnOptions {
       extraClasspath.addAll(o.extraClasspath);
       connectionTimeout = o.connectionTimeout;
       spawnTimeout = o.spawnTimeout;
+      initTimeout = o.initTimeout;
       onFailure = o.onFailure;
       stdout = o.stdout;
       stderr = o.stderr;
@@ -217,6 +229,7 @@ public final class SpawnOptions {
       return this;
     }
 
+    /** The worker must connect back within this, counted from its launch. */
     public Builder connectionTimeout(Duration d) {
       if (d.isNegative()) {
         throw new IllegalArgumentException("connectionTimeout must not be negative: " + d);
@@ -225,11 +238,24 @@ public final class SpawnOptions {
       return this;
     }
 
+    /** The worker must have started {@code initWorkerState} within this, counted from its launch. */
     public Builder spawnTimeout(Duration d) {
       if (d.isNegative()) {
         throw new IllegalArgumentException("spawnTimeout must not be negative: " + d);
       }
       this.spawnTimeout = d;
+      return this;
+    }
+
+    /**
+     * Limits how long {@code initWorkerState} may run (default: no limit). Past it, the spawn
+     * fails with {@code SPAWN_TIMEOUT} and the worker is killed.
+     */
+    public Builder initTimeout(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("initTimeout must be positive: " + d);
+      }
+      this.initTimeout = d;
       return this;
     }
 

@@ -4,14 +4,19 @@ import dev.rpcparallel.codec.Codec;
 import java.util.function.Function;
 
 /**
- * A function that answers an initial state {@code S} and then streams updates {@code U}, like
- * a subscription that starts with a snapshot. The worker's handler returns the state and writes
- * updates to a {@link StreamWriter}; updates written before the handler returns are delivered
- * after the state.
+ * A function of worker type {@code W} that answers an initial state {@code S} and then streams
+ * updates {@code U}, like a subscription that starts with a snapshot. The worker's handler
+ * returns the state and writes updates to a {@link StreamWriter}, before or after returning;
+ * the caller receives the state first, then the updates in the order written.
  *
  * <p>Immutable and thread-safe.
+ *
+ * @param <W> the worker type (its spec class)
+ * @param <Q> the query
+ * @param <S> the initial state
+ * @param <U> the updates
  */
-public final class StateRpc<Q, S, U> extends WorkerFunction {
+public final class StateRpc<W extends WorkerSpec<?, ?, ?, ?>, Q, S, U> extends WorkerFunction<W> {
   private final Codec<Q> query;
   private final Codec<S> state;
   private final Codec<U> update;
@@ -23,12 +28,13 @@ public final class StateRpc<Q, S, U> extends WorkerFunction {
     this.update = update;
   }
 
-  public static <Q, S, U> StateRpc<Q, S, U> of(String name, Codec<Q> query, Codec<S> state, Codec<U> update) {
-    checkName(name);
-    return new StateRpc<>(name, query, state, update, false);
-  }
-
-  static <Q, S, U> StateRpc<Q, S, U> builtin(String name, Codec<Q> query, Codec<S> state, Codec<U> update) {
+  /**
+   * A state function named {@code name}; {@code W} is inferred from the assignment.
+   *
+   * @throws IllegalArgumentException if the name is blank or starts with {@code rpc_parallel.}
+   */
+  public static <W extends WorkerSpec<?, ?, ?, ?>, Q, S, U> StateRpc<W, Q, S, U> of(
+      String name, Codec<Q> query, Codec<S> state, Codec<U> update) {
     return new StateRpc<>(name, query, state, update, false);
   }
 
@@ -45,12 +51,12 @@ public final class StateRpc<Q, S, U> extends WorkerFunction {
   }
 
   /** A client-side handle whose updates are transformed by {@code f}. */
-  public <U2> StateRpc<Q, S, U2> map(Function<? super U, ? extends U2> f) {
+  public <U2> StateRpc<W, Q, S, U2> map(Function<? super U, ? extends U2> f) {
     return new StateRpc<>(name(), query, state, mappedResult(update, f), true);
   }
 
   /** A client-side handle that converts its argument with {@code f}. */
-  public <Q2> StateRpc<Q2, S, U> contraMap(Function<? super Q2, ? extends Q> f) {
+  public <Q2> StateRpc<W, Q2, S, U> contraMap(Function<? super Q2, ? extends Q> f) {
     return new StateRpc<>(name(), contraMappedQuery(query, f), state, update, true);
   }
 

@@ -1,6 +1,6 @@
 package dev.rpcparallel;
 
-import dev.rpcparallel.internal.protocol.BuiltinCodecs;
+import dev.rpcparallel.codec.Codecs;
 
 /**
  * The smallest worker type: no init argument, no worker state, no connection state. Subclasses
@@ -8,7 +8,7 @@ import dev.rpcparallel.internal.protocol.BuiltinCodecs;
  *
  * <pre>{@code
  * public final class Pinger extends StatelessWorkerSpec {
- *   public static final Rpc<Void, String> PING = Rpc.of("ping", Codecs.VOID, Codecs.STRING);
+ *   public static final Rpc<Pinger, Void, String> PING = Rpc.of("ping", Codecs.VOID, Codecs.STRING);
  *
  *   public void implement(Implementations<Void, Void> table) {
  *     table.rpc(PING, (state, conn, unit) -> "pong");
@@ -17,11 +17,12 @@ import dev.rpcparallel.internal.protocol.BuiltinCodecs;
  * }</pre>
  *
  * Spawn or serve it with a {@code null} init argument and connect with {@link
- * RpcParallel#connect(Worker)}. Handlers receive {@code null} for both states.
+ * RpcParallel#connect(Worker)}; call {@code connection.call(Pinger.PING)}. Handlers receive
+ * {@code null} for both states.
  */
 public abstract class StatelessWorkerSpec extends SimpleWorkerSpec<Void, Void> {
   protected StatelessWorkerSpec() {
-    super(BuiltinCodecs.UNIT);
+    super(Codecs.VOID);
   }
 
   @Override

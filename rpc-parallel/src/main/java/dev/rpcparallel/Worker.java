@@ -9,32 +9,36 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A handle to a running worker: its id, optional name, address, the worker type, the settings
- * its server uses and the credentials needed to connect. It is a plain value: it has a {@link
- * #CODEC}, so it can be the argument or result of any function, and any process holding it can
- * {@link RpcParallel#connect(Worker, Object) connect} to the worker.
+ * A handle to a running worker of type {@code W} (its spec class): its id, optional name,
+ * address, the settings its server uses and the credential needed to connect to it. It is a plain
+ * value: {@link #codec(Class)} encodes it, so it can be the argument or result of any function,
+ * and any process holding it can {@link RpcParallel#connect(Worker, Object) connect} to the worker.
  *
- * <p>The credentials are the application's shared secret; {@link #toString()} never shows them.
- * Treat an encoded handle like a password. Immutable and thread-safe.
+ * <p>{@link #toString()} never shows the credential. Treat an encoded handle like a password: it
+ * lets its holder call the worker's functions. Immutable and thread-safe.
+ *
+ * @param <W> the worker type: the {@link WorkerSpec} class it runs
  */
-public final class Worker {
+public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
+  private static final String FIELDS_SHAPE =
+      "{id:uuid,name:nullable<string>,host:string,port:i32,spec:string,settings:" + RpcSettings.CODEC.shape() + ",credential:bytes}";
+
   private final UUID id;
   private final String name;
   private final String host;
   private final int port;
   private final String specClass;
   private final RpcSettings settings;
-  private final byte[] secret;
+  private final byte[] credential;
 
-  /** For internal use: handles are made by {@code serve} and {@code spawn}. */
-  Worker(UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] secret) {
+  Worker(UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] credential) {
     this.id = Objects.requireNonNull(id, "id");
     this.name = name;
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.specClass = Objects.requireNonNull(specClass, "specClass");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.secret = secret.clone();
+    this.credential = credential.clone();
   }
 
   public UUID id() {
@@ -60,7 +64,7 @@ public final class Worker {
     return port;
   }
 
-  /** The fully qualified class name of the worker's {@link WorkerSpec}. */
+  /** The fully qualified name of the worker's {@link WorkerSpec} class. */
   public String specClass() {
     return specClass;
   }
@@ -70,20 +74,34 @@ public final class Worker {
     return settings;
   }
 
-  byte[] secret() {
-    return secret;
+  byte[] credential() {
+    return credential.clone();
+  }
+
+  /**
+   * This handle typed as a worker of {@code type}, for handles decoded with the untyped {@link
+   * #CODEC} or got from {@link WorkerContext#worker()}.
+   *
+   * @throws IllegalArgumentException if the worker runs another spec class
+   */
+  @SuppressWarnings("unchecked") // checked against the spec class name, the type's only runtime trace
+  public <X extends WorkerSpec<?, ?, ?, ?>> Worker<X> as(Class<X> type) {
+    if (!type.getName().equals(specClass)) {
+      throw new IllegalArgumentException("worker " + nameOrId() + " runs " + specClass + ", not " + type.getName());
+    }
+    return (Worker<X>) this;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Worker w
+    return o instanceof Worker<?> w
         && w.id.equals(id)
         && Objects.equals(w.name, name)
         && w.host.equals(host)
         && w.port == port
         && w.specClass.equals(specClass)
         && w.settings.equals(settings)
-        && Arrays.equals(w.secret, secret);
+        && Arrays.equals(w.credential, credential);
   }
 
   @Override
@@ -96,16 +114,29 @@ public final class Worker {
     return "Worker{" + (name != null ? name + ", " : "") + "id=" + id + ", " + host + ":" + port + ", " + specClass + "}";
   }
 
-  /** The wire codec of worker handles (includes the credentials). */
-  public static final Codec<Worker> CODEC =
-      Codec.of(
-          "Worker{id:uuid,name:nullable<string>,host:string,port:i32,spec:string,settings:"
-              + RpcSettings.CODEC.shape()
-              + ",secret:bytes}",
-          Worker::write,
-          Worker::read);
+  /**
+   * The wire codec of handles of any worker type (includes the credential). Narrow a decoded
+   * handle with {@link #as(Class)}, or use {@link #codec(Class)}.
+   */
+  public static final Codec<Worker<?>> CODEC = Codec.of("Worker<?>" + FIELDS_SHAPE, Worker::write, Worker::read);
 
-  private static void write(Worker w, BinaryWriter out) {
+  /**
+   * The wire codec of handles of workers of {@code type}; decoding a handle of another worker
+   * type fails with a {@link dev.rpcparallel.codec.CodecException}.
+   */
+  public static <W extends WorkerSpec<?, ?, ?, ?>> Codec<Worker<W>> codec(Class<W> type) {
+    String shape = "Worker<" + type.getName() + ">" + FIELDS_SHAPE;
+    return Codec.of(shape, Worker::write, in -> {
+      int at = in.position();
+      Worker<?> w = read(in);
+      if (!w.specClass.equals(type.getName())) {
+        throw in.error(shape, "handle at offset " + at + " is of worker type " + w.specClass);
+      }
+      return w.as(type);
+    });
+  }
+
+  private static void write(Worker<?> w, BinaryWriter out) {
     out.writeFixedLong(w.id.getMostSignificantBits());
     out.writeFixedLong(w.id.getLeastSignificantBits());
     out.writeBoolean(w.name != null);
@@ -116,10 +147,10 @@ public final class Worker {
     out.writeVarInt(w.port);
     out.writeString(w.specClass);
     RpcSettings.CODEC.encode(w.settings, out);
-    out.writeBytes(w.secret);
+    out.writeBytes(w.credential);
   }
 
-  private static Worker read(BinaryReader in) {
+  private static Worker<?> read(BinaryReader in) {
     UUID id = new UUID(in.readFixedLong(), in.readFixedLong());
     String name = in.readBoolean() ? in.readString() : null;
     String host = in.readString();
@@ -129,7 +160,7 @@ public final class Worker {
     }
     String spec = in.readString();
     RpcSettings settings = RpcSettings.CODEC.decode(in);
-    byte[] secret = in.readBytes();
-    return new Worker(id, name, host, port, spec, settings, secret);
+    byte[] credential = in.readBytes();
+    return new Worker<>(id, name, host, port, spec, settings, credential);
   }
 }

@@ -11,7 +11,7 @@ public interface WorkerContext {
    * @throws IllegalStateException inside {@code initWorkerState}: the handle exists once the
    *     worker listens, which is after its state is built
    */
-  Worker worker();
+  Worker<?> worker();
 
   WorkerLog log();
 

@@ -7,15 +7,23 @@ import java.util.function.Function;
 /**
  * A named, typed function of a worker: the common base of {@link Rpc}, {@link OneWay}, {@link
  * Pipe}, {@link ReversePipe} and {@link StateRpc}. Handles are immutable values, usually kept in
- * {@code static final} fields shared by master and worker code; the worker binds an implementation
- * to each in {@link WorkerSpec#implement}.
+ * {@code static final} fields of the worker's spec class, shared by master and worker code; the
+ * worker binds an implementation to each in {@link WorkerSpec#implement}.
+ *
+ * <p>A function is typed by its worker type {@code W} (the spec class), inferred from the field
+ * it is assigned to, so a {@link Connection Connection&lt;W&gt;} only accepts functions of {@code
+ * W}: calling another worker type's function does not compile.
+ *
+ * <pre>{@code
+ * public static final Rpc<SumWorker, Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+ * }</pre>
  *
  * <p>The name is the function's stable identity on the wire (no creation-order counters); its
  * {@link #signature()} (kind plus the shapes of its types) is compared with the worker's when a
  * call is made, so a master and worker built from different versions fail with a clear error
  * instead of decoding garbage. Names starting with {@code "rpc_parallel."} are reserved.
  */
-public abstract sealed class WorkerFunction permits Rpc, OneWay, Pipe, ReversePipe, StateRpc {
+public abstract sealed class WorkerFunction<W extends WorkerSpec<?, ?, ?, ?>> permits Rpc, OneWay, Pipe, ReversePipe, StateRpc {
   private final String name;
   private final boolean clientOnly;
 
@@ -23,6 +31,9 @@ public abstract sealed class WorkerFunction permits Rpc, OneWay, Pipe, ReversePi
     Objects.requireNonNull(name, "name");
     if (name.isBlank()) {
       throw new IllegalArgumentException("function name must not be blank");
+    }
+    if (name.startsWith("rpc_parallel.")) {
+      throw new IllegalArgumentException("function names starting with 'rpc_parallel.' are reserved: " + name);
     }
     this.name = name;
     this.clientOnly = clientOnly;
@@ -50,12 +61,6 @@ public abstract sealed class WorkerFunction permits Rpc, OneWay, Pipe, ReversePi
   @Override
   public String toString() {
     return name + ": " + signature();
-  }
-
-  static void checkName(String name) {
-    if (name.startsWith("rpc_parallel.")) {
-      throw new IllegalArgumentException("function names starting with 'rpc_parallel.' are reserved: " + name);
-    }
   }
 
   /** A codec whose decode applies {@code f}; encoding is unsupported (client-side adapters only). */

@@ -4,7 +4,7 @@ package dev.rpcparallel;
  * The main class of spawned worker JVMs. The master starts {@code java ... dev.rpcparallel.WorkerMain}
  * and writes the worker's bootstrap (including the application secret) to its stdin; the worker
  * connects back to the master, initialises, registers, and serves until its {@link ShutdownOn}
- * rule says to exit: status 0 on an orderly shutdown, 254 on a failure.
+ * rule says to exit: status 0 on an orderly shutdown, 254 on a failure (docs/LIFECYCLE.md).
  *
  * <p>A program that must own its {@code main} (a fat jar, a native launcher) calls {@link
  * #runIfSpawned()} on its first line and spawns with {@link SpawnOptions.Builder#mainClass}.
@@ -16,7 +16,7 @@ public final class WorkerMain {
   private WorkerMain() {}
 
   public static void main(String[] args) {
-    System.exit(WorkerRuntime.run());
+    System.exit(RpcParallel.runSpawnedWorker());
   }
 
   /**
@@ -25,7 +25,7 @@ public final class WorkerMain {
    */
   public static void runIfSpawned() {
     if (Boolean.getBoolean(SPAWNED_PROPERTY)) {
-      System.exit(WorkerRuntime.run());
+      System.exit(RpcParallel.runSpawnedWorker());
     }
   }
 }

@@ -13,7 +13,7 @@ import dev.rpcparallel.codec.Codec;
  * <pre>{@code
  * // StatelessWorkerSpec: no init argument, no state; see SimpleWorkerSpec for worker state
  * public final class SumWorker extends StatelessWorkerSpec {
- *   public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+ *   public static final Rpc<SumWorker, Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
  *   public void implement(Implementations<Void, Void> table) {
  *     table.rpc(SUM, (state, conn, n) -> LongStream.range(0, n).sum());
  *   }

@@ -1,5 +1,9 @@
 package dev.rpcparallel.codec;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -133,18 +137,30 @@ public final class BinaryWriter {
       }
       return this;
     }
-    return writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    return writeBytes(utf8(s));
   }
 
-  /** Overwrites 4 bytes at {@code pos} (big-endian), e.g. to fill in a length reserved earlier. */
-  public void patchFixedInt(int pos, int v) {
-    if (pos < 0 || pos + 4 > size) {
-      throw new IndexOutOfBoundsException("patch at " + pos + " outside [0, " + size + ")");
+  /** Strict UTF-8: an unpaired surrogate is an error, never silently replaced by '?'. */
+  private static byte[] utf8(String s) {
+    try {
+      ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(CharBuffer.wrap(s));
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return out;
+    } catch (CharacterCodingException e) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1)))
+            || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+          throw new CodecException("string", i, "unpaired surrogate U+" + Integer.toHexString(c).toUpperCase()
+              + " at index " + i + " cannot be encoded as UTF-8");
+        }
+      }
+      throw new CodecException("string", 0, "string cannot be encoded as UTF-8: " + e);
     }
-    buf[pos] = (byte) (v >>> 24);
-    buf[pos + 1] = (byte) (v >>> 16);
-    buf[pos + 2] = (byte) (v >>> 8);
-    buf[pos + 3] = (byte) v;
   }
 
   /** Bytes written so far. */
@@ -152,19 +168,18 @@ public final class BinaryWriter {
     return size;
   }
 
-  /** Discards everything written, keeping the buffer. */
-  public void reset() {
-    size = 0;
-  }
-
   /** A copy of the bytes written. */
   public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }
 
-  /** The backing array; valid bytes are {@code [0, size())}. For internal zero-copy use. */
-  public byte[] array() {
-    return buf;
+  /**
+   * A read-only view of the bytes written so far, without copying. The view covers {@code [0,
+   * size())} at the time of the call; writing more afterwards may or may not show through it, so
+   * take it once writing is done.
+   */
+  public ByteBuffer asReadOnlyBuffer() {
+    return ByteBuffer.wrap(buf, 0, size).asReadOnlyBuffer();
   }
 
   /**

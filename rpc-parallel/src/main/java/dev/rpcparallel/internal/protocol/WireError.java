@@ -1,14 +1,13 @@
 package dev.rpcparallel.internal.protocol;
 
-import dev.rpcparallel.RemoteException;
-import dev.rpcparallel.RpcParallelException;
-import dev.rpcparallel.RpcParallelException.Kind;
 import dev.rpcparallel.codec.BinaryReader;
 import dev.rpcparallel.codec.BinaryWriter;
 
 /**
- * The body of an ERROR frame: either a user exception (class name, message, stack, cause chain,
- * worker) or an infrastructure failure (a {@link Kind} and a message). Built from strings only.
+ * The error part of ERROR and REFUSED frames: either an exception thrown by user code (class
+ * name, message, stack, cause chain, worker) or an infrastructure failure (an {@link ErrorCode}
+ * and a message). Built from strings only; decoding yields a {@link RemoteFailure} or a {@link
+ * WireException}.
  */
 public final class WireError {
   private WireError() {}
@@ -23,21 +22,22 @@ public final class WireError {
     writeThrowable(t, worker, out, 0);
   }
 
-  public static void writeInfra(Kind kind, String message, BinaryWriter out) {
+  public static void writeInfra(ErrorCode code, String message, BinaryWriter out) {
     out.writeByte(INFRA);
-    out.writeString(kind.name());
+    out.writeUnsignedVarLong(code.wire());
     out.writeString(message);
   }
 
   private static void writeThrowable(Throwable t, String worker, BinaryWriter out, int depth) {
-    out.writeString(t.getClass().getName());
-    String msg = t.getMessage();
+    String className = t instanceof RemoteFailure r ? r.className() : t.getClass().getName();
+    String msg = t instanceof RemoteFailure r ? r.remoteMessage() : t.getMessage();
+    out.writeString(className);
     out.writeBoolean(msg != null);
     if (msg != null) {
       out.writeString(msg);
     }
     out.writeString(worker);
-    StackTraceElement[] st = t.getStackTrace();
+    StackTraceElement[] st = t instanceof RemoteFailure r ? r.stack() : t.getStackTrace();
     int n = Math.min(st.length, MAX_FRAMES);
     out.writeLength(n);
     for (int i = 0; i < n; i++) {
@@ -47,7 +47,7 @@ public final class WireError {
       out.writeString(e.getFileName() == null ? "" : e.getFileName());
       out.writeVarInt(e.getLineNumber());
     }
-    Throwable cause = t.getCause();
+    Throwable cause = t instanceof RemoteFailure r ? r.remoteCause() : t.getCause();
     boolean more = cause != null && cause != t && depth + 1 < MAX_CAUSES;
     out.writeBoolean(more);
     if (more) {
@@ -55,26 +55,20 @@ public final class WireError {
     }
   }
 
-  /** Decodes an error body into the exception the caller should see. */
+  /** Decodes an error into what the caller should see: a {@link RemoteFailure} or a {@link WireException}. */
   public static RuntimeException read(BinaryReader in) {
     int tag = in.readByte();
     if (tag == REMOTE) {
       return readThrowable(in, 0);
     }
     if (tag == INFRA) {
-      String k = in.readString();
-      Kind kind;
-      try {
-        kind = Kind.valueOf(k);
-      } catch (IllegalArgumentException e) {
-        kind = Kind.PROTOCOL_ERROR; // a newer peer's kind: keep the message
-      }
-      return new RpcParallelException(kind, in.readString());
+      ErrorCode code = ErrorCode.fromWire(in.readUnsignedVarLong());
+      return new WireException(code, in.readString());
     }
     throw in.error("error", "unknown error tag " + tag);
   }
 
-  private static RemoteException readThrowable(BinaryReader in, int depth) {
+  private static RemoteFailure readThrowable(BinaryReader in, int depth) {
     if (depth >= MAX_CAUSES) {
       throw in.error("error", "cause chain deeper than " + MAX_CAUSES);
     }
@@ -93,7 +87,7 @@ public final class WireError {
       int line = in.readVarInt();
       st[i] = new StackTraceElement(c, m, f.isEmpty() ? null : f, line);
     }
-    RemoteException cause = in.readBoolean() ? readThrowable(in, depth + 1) : null;
-    return new RemoteException(cls, msg, worker, st, cause);
+    RemoteFailure cause = in.readBoolean() ? readThrowable(in, depth + 1) : null;
+    return new RemoteFailure(cls, msg, worker, st, cause);
   }
 }

@@ -1,0 +1,63 @@
+package dev.rpcparallel.internal.concurrent;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The handler pool on JDKs without virtual threads: it grows a thread whenever every thread is
+ * busy (so handlers that block never starve the others, as with a cached pool), but queues a
+ * task when a thread is free. Under load, threads that finish a task take the next one from the
+ * queue without parking, instead of a park/unpark hand-off per task as in a cached pool's
+ * {@code SynchronousQueue}. Idle threads beyond the core ones end after 60 s. The queueing rule
+ * is Tomcat's {@code TaskQueue}'s.
+ */
+public final class ElasticExecutor extends ThreadPoolExecutor {
+  private final AtomicInteger unfinished = new AtomicInteger();
+
+  public ElasticExecutor(int coreThreads, ThreadFactory threads) {
+    super(coreThreads, Short.MAX_VALUE, 60, TimeUnit.SECONDS, new GrowFirstQueue(), threads);
+    ((GrowFirstQueue) getQueue()).pool = this;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    unfinished.incrementAndGet();
+    try {
+      super.execute(task);
+    } catch (RejectedExecutionException e) {
+      // At the thread limit: queue anyway, unless shut down.
+      if (isShutdown() || !((GrowFirstQueue) getQueue()).force(task)) {
+        unfinished.decrementAndGet();
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  protected void afterExecute(Runnable task, Throwable error) {
+    unfinished.decrementAndGet();
+  }
+
+  /** Refuses a task (so the pool adds a thread) while every thread is busy. */
+  private static final class GrowFirstQueue extends LinkedBlockingQueue<Runnable> {
+    private static final long serialVersionUID = 1L;
+    private transient ElasticExecutor pool;
+
+    @Override
+    public boolean offer(Runnable task) {
+      ElasticExecutor p = pool;
+      if (p == null || p.getPoolSize() >= p.getMaximumPoolSize() || p.unfinished.get() <= p.getPoolSize()) {
+        return super.offer(task);
+      }
+      return false;
+    }
+
+    boolean force(Runnable task) {
+      return super.offer(task);
+    }
+  }
+}

@@ -1,0 +1,338 @@
+package dev.rpcparallel.internal.engine;
+
+import dev.rpcparallel.Connection;
+import dev.rpcparallel.LogEntry;
+import dev.rpcparallel.OneWay;
+import dev.rpcparallel.Pipe;
+import dev.rpcparallel.ReverseCall;
+import dev.rpcparallel.ReversePipe;
+import dev.rpcparallel.Rpc;
+import dev.rpcparallel.RpcParallelException;
+import dev.rpcparallel.RpcSettings;
+import dev.rpcparallel.StateRpc;
+import dev.rpcparallel.StateStream;
+import dev.rpcparallel.StreamListener;
+import dev.rpcparallel.StreamReader;
+import dev.rpcparallel.StreamWriter;
+import dev.rpcparallel.Subscription;
+import dev.rpcparallel.Worker;
+import dev.rpcparallel.WorkerSpec;
+import dev.rpcparallel.internal.concurrent.SerializingExecutor;
+import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.session.ClientSession;
+import dev.rpcparallel.internal.session.OutboundStream;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * {@link Connection} over a {@link ClientSession}: calls by function name and signature, futures
+ * re-homed onto the callback executor, failures mapped to the public exception types.
+ */
+final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connection<W> {
+  private final ClientSession session;
+  private final Worker<W> worker;
+  private final Executor executor;
+  private final SerializingExecutor callbacks;
+
+  ConnectionImpl(ClientSession session, Worker<W> worker, Executor executor) {
+    this.session = session;
+    this.worker = worker;
+    this.executor = executor;
+    this.callbacks = new SerializingExecutor(executor);
+  }
+
+  /**
+   * Re-homes a future completed on an I/O thread onto the callback executor, mapping its failure.
+   * Completions of one connection are delivered in order, in batches, so many calls in flight
+   * cost few wake-ups.
+   */
+  private <T> CompletableFuture<T> async(CompletableFuture<T> ioFuture) {
+    CompletableFuture<T> result = callbacks.future();
+    ioFuture.whenComplete((v, e) -> callbacks.execute(() -> {
+      if (e != null) {
+        result.completeExceptionally(Errors.toApi(e));
+      } else {
+        result.complete(v);
+      }
+    }));
+    return result;
+  }
+
+  private static <T> CompletableFuture<T> attempt(Supplier<T> body) {
+    try {
+      return CompletableFuture.completedFuture(Errors.mapped(body));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public <Q, R> R call(Rpc<W, Q, R> f, Q query) {
+    return Errors.await(session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec()));
+  }
+
+  @Override
+  public <Q, R> CompletableFuture<R> callAsync(Rpc<W, Q, R> f, Q query) {
+    return async(session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec()));
+  }
+
+  @Override
+  public <Q> void send(OneWay<W, Q> f, Q query) {
+    CompletableFuture<Void> written = session.send(f.name(), f.signature(), f.queryCodec(), query);
+    if (written.isCompletedExceptionally()) {
+      Errors.await(written);
+    }
+  }
+
+  @Override
+  public <Q> CompletableFuture<Void> sendAsync(OneWay<W, Q> f, Q query) {
+    return async(session.send(f.name(), f.signature(), f.queryCodec(), query));
+  }
+
+  @Override
+  public <Q, R> StreamReader<R> open(Pipe<W, Q, R> f, Q query) {
+    return StreamAdapters.reader(Errors.mapped(() -> session.open(f.name(), f.signature(), f.queryCodec(), query, f.itemCodec())));
+  }
+
+  @Override
+  public <Q, R> CompletableFuture<StreamReader<R>> openAsync(Pipe<W, Q, R> f, Q query) {
+    return attempt(() -> open(f, query));
+  }
+
+  @Override
+  public <Q, R> Subscription subscribe(Pipe<W, Q, R> f, Q query, StreamListener<? super R> listener) {
+    StreamReader<R> reader = open(f, query);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    AtomicBoolean cancelled = new AtomicBoolean();
+    executor.execute(() -> {
+      try {
+        while (reader.hasNext()) {
+          R item = reader.next();
+          if (cancelled.get()) {
+            break;
+          }
+          listener.onItem(item);
+        }
+        if (!cancelled.get()) {
+          listener.onEnd();
+        }
+      } catch (Throwable t) {
+        reader.close();
+        if (!cancelled.get()) {
+          listener.onError(t);
+        }
+      } finally {
+        done.complete(null);
+      }
+    });
+    return new Subscription() {
+      @Override
+      public void cancel() {
+        if (cancelled.compareAndSet(false, true)) {
+          reader.close();
+        }
+      }
+
+      @Override
+      public CompletableFuture<Void> done() {
+        return done;
+      }
+    };
+  }
+
+  @Override
+  public <Q, R> CompletableFuture<Subscription> subscribeAsync(
+      Pipe<W, Q, R> f, Q query, StreamListener<? super R> listener) {
+    return attempt(() -> subscribe(f, query, listener));
+  }
+
+  @Override
+  public <Q, U, R> ReverseCall<U, R> openReverse(ReversePipe<W, Q, U, R> f, Q query) {
+    return reverse(f, query);
+  }
+
+  private <Q, U, R> Reverse<U, R> reverse(ReversePipe<W, Q, U, R> f, Q query) {
+    ClientSession.ReverseCall<U, R> call = Errors.mapped(() -> session.openReverse(
+        f.name(), f.signature(), f.queryCodec(), query, f.updateCodec(), f.responseCodec()));
+    return new Reverse<>(call.updates(), async(call.result()));
+  }
+
+  @Override
+  public <Q, U, R> R callReverse(ReversePipe<W, Q, U, R> f, Q query, Iterator<? extends U> updates) {
+    return Errors.await(callReverseAsync(f, query, updates, Runnable::run));
+  }
+
+  @Override
+  public <Q, U, R> CompletableFuture<R> callReverseAsync(
+      ReversePipe<W, Q, U, R> f, Q query, Iterator<? extends U> updates) {
+    return callReverseAsync(f, query, updates, executor);
+  }
+
+  /** Streams {@code updates} on {@code on}; an iterator failure aborts the call and is its result. */
+  private <Q, U, R> CompletableFuture<R> callReverseAsync(
+      ReversePipe<W, Q, U, R> f, Q query, Iterator<? extends U> updates, Executor on) {
+    Reverse<U, R> call;
+    try {
+      call = reverse(f, query);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<R> result = new CompletableFuture<>();
+    call.result().whenComplete((v, e) -> {
+      if (e != null) {
+        result.completeExceptionally(e);
+      } else {
+        result.complete(v);
+      }
+    });
+    on.execute(() -> {
+      try {
+        while (updates.hasNext()) {
+          if (!call.updates().write(updates.next())) {
+            return;
+          }
+        }
+        call.updates().close();
+      } catch (Throwable t) {
+        result.completeExceptionally(t); // the caller's own exception, before the worker's answer
+        call.abort("the caller's updates failed: " + t);
+      }
+    });
+    return result;
+  }
+
+  @Override
+  public <Q, S, U> StateStream<S, U> openState(StateRpc<W, Q, S, U> f, Q query) {
+    return Errors.await(openStateAsync(f, query));
+  }
+
+  @Override
+  public <Q, S, U> CompletableFuture<StateStream<S, U>> openStateAsync(StateRpc<W, Q, S, U> f, Q query) {
+    return async(session.openState(f.name(), f.signature(), f.queryCodec(), query, f.stateCodec(), f.updateCodec())
+        .thenApply(r -> new State<>(r.state(), StreamAdapters.reader(r.updates()))));
+  }
+
+  @Override
+  public StreamReader<LogEntry> subscribeLog() {
+    return Errors.await(subscribeLogAsync());
+  }
+
+  @Override
+  public CompletableFuture<StreamReader<LogEntry>> subscribeLogAsync() {
+    Builtins.Fn<Void, Void> log = Builtins.LOG;
+    return async(session.openState(log.name(), log.signature(), log.query(), null, log.result(), LogEntry.CODEC)
+        .thenApply(r -> StreamAdapters.reader(r.updates())));
+  }
+
+  @Override
+  public void closeServer() {
+    Errors.await(closeServerAsync());
+  }
+
+  @Override
+  public CompletableFuture<Void> closeServerAsync() {
+    return async(builtin(Builtins.CLOSE_SERVER));
+  }
+
+  @Override
+  public RpcSettings workerSettings() {
+    return Errors.await(workerSettingsAsync());
+  }
+
+  @Override
+  public CompletableFuture<RpcSettings> workerSettingsAsync() {
+    return async(builtin(Builtins.SETTINGS));
+  }
+
+  private <R> CompletableFuture<R> builtin(Builtins.Fn<Void, R> f) {
+    return session.call(f.name(), f.signature(), f.query(), null, f.result());
+  }
+
+  /** Sends the built-in shutdown; the future completes once it is written. */
+  CompletableFuture<Void> sendShutdown() {
+    Builtins.Fn<Void, Void> f = Builtins.SHUTDOWN;
+    return session.send(f.name(), f.signature(), f.query(), null);
+  }
+
+  @Override
+  public RpcSettings settings() {
+    return worker.settings();
+  }
+
+  @Override
+  public Worker<W> worker() {
+    return worker;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return session.isClosed();
+  }
+
+  @Override
+  public Optional<String> closeReason() {
+    return Optional.ofNullable(session.closeReason());
+  }
+
+  @Override
+  public CompletableFuture<String> closeFuture() {
+    return async(session.closeFuture());
+  }
+
+  /** The session's close future, completed on the link thread (for the engine's bookkeeping). */
+  CompletableFuture<String> closedOnLinkThread() {
+    return session.closeFuture();
+  }
+
+  @Override
+  public String toString() {
+    return "Connection{" + worker + (isClosed() ? ", closed: " + session.closeReason() : "") + "}";
+  }
+
+  /** A state function's result. */
+  private record State<S, U>(S state, StreamReader<U> updates) implements StateStream<S, U> {}
+
+  /** A reverse-pipe call in progress. */
+  private static final class Reverse<U, R> implements ReverseCall<U, R> {
+    private final OutboundStream<U> stream;
+    private final StreamWriter<U> updates;
+    private final CompletableFuture<R> result;
+
+    Reverse(OutboundStream<U> stream, CompletableFuture<R> result) {
+      this.stream = stream;
+      this.updates = StreamAdapters.writer(stream);
+      this.result = result;
+    }
+
+    @Override
+    public StreamWriter<U> updates() {
+      return updates;
+    }
+
+    @Override
+    public CompletableFuture<R> result() {
+      return result;
+    }
+
+    void abort(String why) {
+      stream.failWith(ErrorCode.CANCELLED, why);
+    }
+
+    @Override
+    public void close() {
+      if (!result.isDone()) {
+        abort("cancelled by the caller");
+        result.completeExceptionally(new RpcParallelException(RpcParallelException.Kind.CANCELLED, "reverse call cancelled by the caller"));
+      }
+    }
+  }
+}

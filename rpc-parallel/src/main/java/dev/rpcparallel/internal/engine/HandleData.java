@@ -1,0 +1,25 @@
+package dev.rpcparallel.internal.engine;
+
+import dev.rpcparallel.RpcSettings;
+import java.util.UUID;
+
+/**
+ * What a worker handle holds, as the engine reads it.
+ *
+ * @param id the worker's id
+ * @param name its name, or null
+ * @param host where its server listens
+ * @param port its port
+ * @param specClass its spec class name
+ * @param settings its server's settings
+ * @param credential the key that opens it
+ */
+public record HandleData(UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] credential) {
+  public String nameOrId() {
+    return name != null ? name : id.toString();
+  }
+
+  public String address() {
+    return host + ":" + port;
+  }
+}

@@ -1,0 +1,409 @@
+package dev.rpcparallel.internal.engine;
+
+import dev.rpcparallel.ConnectionContext;
+import dev.rpcparallel.ForegroundWorker;
+import dev.rpcparallel.Redirect;
+import dev.rpcparallel.RemoteException;
+import dev.rpcparallel.RpcParallelException;
+import dev.rpcparallel.RpcParallelException.Kind;
+import dev.rpcparallel.ShutdownOn;
+import dev.rpcparallel.SpawnOptions;
+import dev.rpcparallel.Worker;
+import dev.rpcparallel.WorkerMain;
+import dev.rpcparallel.WorkerSpec;
+import dev.rpcparallel.internal.lifecycle.ExitPolicy;
+import dev.rpcparallel.internal.process.ChildProcess;
+import dev.rpcparallel.internal.process.ChildRegistry;
+import dev.rpcparallel.internal.process.ClassPaths;
+import dev.rpcparallel.internal.process.LaunchSpec;
+import dev.rpcparallel.internal.process.Output;
+import dev.rpcparallel.internal.process.Reaper;
+import dev.rpcparallel.internal.protocol.Durations;
+import dev.rpcparallel.internal.protocol.RemoteFailure;
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts worker JVMs and waits until each is ready: launches the process ({@link ChildProcess}),
+ * tracks it while it lives ({@link ChildRegistry}), hosts the master server the workers connect
+ * back to ({@link MasterSpec}, started at the first spawn), and ends children on failure, on
+ * {@link #shutdownAll()}, on {@link #close()} and in a JVM shutdown hook ({@link Reaper}).
+ * Thread-safe; one per engine.
+ */
+public final class Spawner implements MasterSpec.Registry {
+  private static final Logger log = LoggerFactory.getLogger(Spawner.class);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  /** What the master knows of one child while it starts and lives. */
+  private static final class Child {
+    final UUID id;
+    final String name;
+    final ShutdownOn shutdownOn;
+    final Consumer<RpcParallelException> onFailure;
+    final CompletableFuture<Void> connected = new CompletableFuture<>();
+    final CompletableFuture<Void> initStarted = new CompletableFuture<>();
+    final CompletableFuture<MasterSpec.Registration> registered = new CompletableFuture<>();
+    final AtomicBoolean failureReported = new AtomicBoolean();
+    volatile boolean abandoned;
+    volatile Worker<?> handle;
+
+    Child(UUID id, String name, ShutdownOn shutdownOn, Consumer<RpcParallelException> onFailure) {
+      this.id = id;
+      this.name = name;
+      this.shutdownOn = shutdownOn;
+      this.onFailure = onFailure;
+    }
+  }
+
+  /** A child that is ready. */
+  record Spawned<W extends WorkerSpec<?, ?, ?, ?>>(Worker<W> handle, ChildProcess process) {}
+
+  private final Engine engine;
+  private final ChildRegistry<Child> children = new ChildRegistry<>();
+  private HandleData master;
+  private Thread shutdownHook;
+
+  Spawner(Engine engine) {
+    this.engine = engine;
+  }
+
+  private synchronized HandleData master() {
+    if (master == null) {
+      UUID id = UUID.randomUUID();
+      LogHub log = new LogHub("master", false);
+      HostedContext context = new HostedContext(log, engine.app());
+      WorkerHost<MasterSpec.Registry, UUID, UUID> host = engine.host(id, "master", new MasterSpec(), this, log, context, false);
+      master = engine.handles().data(engine.handle(id, "master", host));
+      shutdownHook = new Thread(this::killOnExit, "rpc-parallel-shutdown-hook");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+    return master;
+  }
+
+  // ---- spawning ----
+
+  /** Spawns a worker and waits until it is ready; see {@code RpcParallel.spawn}. */
+  public <W extends WorkerSpec<A, ?, ?, ?>, A> Worker<W> spawn(W spec, A initArg, SpawnOptions options) {
+    return spawn(spec, initArg, options, false).handle();
+  }
+
+  private <W extends WorkerSpec<A, ?, ?, ?>, A> Spawned<W> spawn(W spec, A initArg, SpawnOptions options, boolean foreground) {
+    engine.checkOpen();
+    if (engine.inMemory()) {
+      throw new IllegalStateException("this RpcParallel instance is in-memory: it cannot spawn worker processes");
+    }
+    UUID id = UUID.randomUUID();
+    String name = options.name().orElse(id.toString());
+    checkInstantiable(spec.getClass(), name);
+    byte[] arg;
+    try {
+      arg = spec.initArgCodec().toBytes(initArg);
+    } catch (RuntimeException e) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "cannot encode the init argument of worker " + name + ": " + e, e);
+    }
+    Path dir = options.workingDirectory().orElse(Path.of("").toAbsolutePath());
+    if (!Files.isDirectory(dir)) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED,
+          "cannot start worker " + name + ": working directory " + dir + " does not exist or is not a directory");
+    }
+    BootstrapConfig config = new BootstrapConfig(engine.secret(), engine.settings(), master(), id, options.name(),
+        spec.getClass().getName(), arg, mode(options.shutdownOn()), options.connectionTimeout());
+    LaunchSpec launch = new LaunchSpec(name, options.launcher().command(javaCommand(options, name, spec.getClass())),
+        options.env(), dir, output(options.stdout()), output(options.stderr()), !foreground);
+    Child child = new Child(id, name, options.shutdownOn(),
+        options.onFailure().orElse(e -> log.error("worker {} failed", name, e)));
+    ChildProcess process;
+    try {
+      process = foreground ? ChildProcess.startForeground(launch) : ChildProcess.start(launch);
+    } catch (IOException e) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED,
+          "cannot start worker " + name + " (" + launch.command().get(0) + "): " + e.getMessage(), e);
+    }
+    children.add(id, process, child);
+    process.writeStdinInBackground(config.toStdin());
+    try {
+      MasterSpec.Registration reg = awaitReady(child, process, options);
+      Worker<W> handle = engine.handles().worker(new HandleData(id, options.name().orElse(null), reg.host(), reg.port(),
+          spec.getClass().getName(), engine.settings(), engine.credentialFor(id)));
+      child.handle = handle;
+      return new Spawned<>(handle, process);
+    } catch (RpcParallelException e) {
+      child.abandoned = true;
+      throw failed(e, process, foreground, id);
+    }
+  }
+
+  /** Spawns in the foreground; see {@code RpcParallel.spawnInForeground}. */
+  public <W extends WorkerSpec<A, ?, ?, ?>, A> ForegroundWorker<W> spawnInForeground(W spec, A initArg, SpawnOptions options) {
+    Spawned<W> s = spawn(spec, initArg, options, true);
+    return new ForegroundWorker<>(s.handle(), s.process().process());
+  }
+
+  private static ExitPolicy.Mode mode(ShutdownOn s) {
+    return switch (s) {
+      case HEARTBEAT_TIMEOUT -> ExitPolicy.Mode.HEARTBEAT_TIMEOUT;
+      case CONNECTION_CLOSED -> ExitPolicy.Mode.CONNECTION_CLOSED;
+      case CALLED_SHUTDOWN_FUNCTION -> ExitPolicy.Mode.CALLED_SHUTDOWN_FUNCTION;
+    };
+  }
+
+  private static Output output(Redirect r) {
+    return switch (r.kind()) {
+      case FORWARD -> Output.forward();
+      case DISCARD -> new Output(Output.Kind.DISCARD, null);
+      case APPEND -> new Output(Output.Kind.APPEND, r.path());
+      case TRUNCATE -> new Output(Output.Kind.TRUNCATE, r.path());
+    };
+  }
+
+  /** The error a failed spawn throws: the cause, exit status and last output; the child is gone by then. */
+  private RpcParallelException failed(RpcParallelException e, ChildProcess process, boolean foreground, UUID id) {
+    if (e.kind() == Kind.SPAWN_FAILED) {
+      process.awaitExit(Reaper.KILL_GRACE); // e.g. init threw: let it print and exit 254 by itself
+    }
+    process.kill();
+    List<String> lines = foreground ? List.of() : process.lastLines();
+    if (foreground) {
+      process.closeStreams();
+    }
+    children.remove(id);
+    StringBuilder msg = new StringBuilder(e.getMessage());
+    if (!process.isAlive()) {
+      msg.append(" (exit status ").append(process.process().exitValue()).append(')');
+    }
+    for (String line : lines) {
+      msg.append('\n').append(line);
+    }
+    return new RpcParallelException(e.kind(), msg.toString(), e.getCause());
+  }
+
+  /** The worker JVM instantiates the spec by name: fail here, clearly, if it cannot. */
+  private static void checkInstantiable(Class<?> c, String name) {
+    boolean publicClass = Modifier.isPublic(c.getModifiers());
+    boolean topLevelOrStatic = c.getEnclosingClass() == null || Modifier.isStatic(c.getModifiers());
+    boolean hasCtor;
+    try {
+      hasCtor = Modifier.isPublic(c.getConstructor().getModifiers());
+    } catch (NoSuchMethodException e) {
+      hasCtor = false;
+    }
+    if (!publicClass || !topLevelOrStatic || !hasCtor || c.isAnonymousClass() || c.isLocalClass()) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "cannot spawn worker " + name + ": worker spec " + c.getName()
+          + " must be a public top-level or static nested class with a public no-argument constructor");
+    }
+  }
+
+  private static List<String> javaCommand(SpawnOptions options, String name, Class<?> specClass) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(options.javaExecutable().toString());
+    cmd.addAll(options.jvmOptions());
+    // Netty's epoll transport loads a native library; JDK 22+ warns on stderr unless allowed.
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-D" + WorkerMain.SPAWNED_PROPERTY + "=true");
+    // The worker's log stream carries what it logs through SLF4J (SLF4J 2.0.9+ honours this).
+    cmd.add("-Dslf4j.provider=" + LogCapture.class.getName());
+    cmd.add("-Dslf4j.internal.verbosity=WARN");
+    cmd.add("-cp");
+    cmd.add(ClassPaths.forWorker(specClass, options.extraClasspath()));
+    cmd.add(options.mainClass());
+    cmd.add("--rpc-parallel-worker=" + name);
+    return cmd;
+  }
+
+  /**
+   * Waits for the three phases: master connection opened (within the connection timeout),
+   * initWorkerState started (within the spawn timeout), and initWorkerState returned (within the
+   * init timeout, if one is set). Each wait ends early if the process exits.
+   */
+  private MasterSpec.Registration awaitReady(Child child, ChildProcess process, SpawnOptions options) {
+    long start = System.nanoTime();
+    awaitPhase(child.connected, process, start, Optional.of(options.connectionTimeout()), () ->
+        "timed out getting a connection from worker " + child.name + " within the connection timeout of "
+            + Durations.format(options.connectionTimeout()));
+    awaitPhase(child.initStarted, process, start, Optional.of(options.spawnTimeout()), () ->
+        "worker " + child.name + " did not start initWorkerState within the spawn timeout of "
+            + Durations.format(options.spawnTimeout()));
+    long initStart = System.nanoTime();
+    MasterSpec.Registration reg = awaitPhase(child.registered, process, initStart, options.initTimeout(), () ->
+        "initWorkerState of worker " + child.name + " did not return within the init timeout of "
+            + Durations.format(options.initTimeout().orElseThrow()));
+    if (reg.initError().isPresent()) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED,
+          "initWorkerState of worker " + child.name + " failed: " + reg.initError().get());
+    }
+    return reg;
+  }
+
+  private static <T> T awaitPhase(
+      CompletableFuture<T> phase, ChildProcess process, long startNanos, Optional<Duration> limit,
+      java.util.function.Supplier<String> timeoutMessage) {
+    CompletableFuture<Object> phaseOrExit = CompletableFuture.anyOf(phase, process.exit());
+    try {
+      if (limit.isPresent()) {
+        long left = limit.get().toNanos() - (System.nanoTime() - startNanos);
+        phaseOrExit.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      } else {
+        phaseOrExit.get();
+      }
+    } catch (TimeoutException e) {
+      throw new RpcParallelException(Kind.SPAWN_TIMEOUT, timeoutMessage.get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "interrupted while spawning worker " + process.name(), e);
+    } catch (ExecutionException e) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "spawning worker " + process.name() + " failed: " + e.getCause(), e.getCause());
+    }
+    if (!phase.isDone()) {
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "worker process " + process.name() + " exited before it was ready");
+    }
+    return phase.join();
+  }
+
+  // ---- the master server's registry ----
+
+  private Optional<Child> pending(UUID id) {
+    return children.get(id).map(ChildRegistry.Entry::attachment).filter(c -> !c.abandoned);
+  }
+
+  @Override
+  public boolean connected(UUID id, ConnectionContext connection) {
+    Optional<Child> c = pending(id);
+    c.ifPresent(child -> child.connected.complete(null));
+    return c.isPresent();
+  }
+
+  @Override
+  public boolean initStarted(UUID id) {
+    Optional<Child> c = pending(id);
+    c.ifPresent(child -> child.initStarted.complete(null));
+    return c.isPresent();
+  }
+
+  @Override
+  public boolean register(UUID id, MasterSpec.Registration registration) {
+    Optional<Child> c = pending(id);
+    c.ifPresent(child -> child.registered.complete(registration));
+    return c.isPresent() && registration.initError().isEmpty();
+  }
+
+  @Override
+  public void failed(UUID id, String worker, RemoteFailure error) {
+    children.get(id).map(ChildRegistry.Entry::attachment).ifPresent(child -> {
+      if (child.failureReported.compareAndSet(false, true)) {
+        RemoteException cause = Errors.remote(error);
+        RpcParallelException e = new RpcParallelException(Kind.WORKER_FAILED,
+            "worker " + child.name + " failed: " + cause.getMessage(), cause);
+        engine.executor().execute(() -> child.onFailure.accept(e));
+      }
+    });
+  }
+
+  // ---- ending children ----
+
+  /** Completes with the exit status of a worker this master spawned. */
+  public CompletableFuture<Integer> onExit(Worker<?> worker) {
+    return children.exitOf(worker.id()).orElseGet(() -> CompletableFuture.failedFuture(
+        new IllegalArgumentException("worker " + worker.nameOrId() + " was not spawned by this RpcParallel instance")));
+  }
+
+  /** Ends a child at once (TERM, then KILL), e.g. when connecting to it failed. */
+  public void kill(Worker<?> worker) {
+    children.get(worker.id()).ifPresent(e -> e.process().kill());
+  }
+
+  /** Shuts down every live child, killing those still alive after the grace period. */
+  public void shutdownAll() {
+    List<ChildRegistry.Entry<Child>> all = children.live();
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    for (ChildRegistry.Entry<Child> e : all) {
+      Worker<?> h = e.attachment().handle;
+      if (h != null && e.process().isAlive()) {
+        sent.add(engine.shutdown(h).exceptionally(x -> null));
+      } else {
+        e.process().process().destroy();
+      }
+    }
+    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    awaitAll(sent, deadline);
+    for (ChildRegistry.Entry<Child> e : all) {
+      Reaper.awaitOrKill(e.process().process(), deadline);
+    }
+  }
+
+  /**
+   * Ends the children that must not outlive this master (all but {@code CALLED_SHUTDOWN_FUNCTION}
+   * ones): each is asked to shut down and given the grace period to exit with status 0; then its
+   * stdin is closed and it is reaped, killed if need be. Children still starting get EOF on stdin
+   * at once.
+   */
+  void close() {
+    List<ChildProcess> mortal = new ArrayList<>();
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    for (ChildRegistry.Entry<Child> e : children.live()) {
+      if (e.attachment().shutdownOn == ShutdownOn.CALLED_SHUTDOWN_FUNCTION) {
+        continue;
+      }
+      mortal.add(e.process());
+      Worker<?> h = e.attachment().handle;
+      if (h != null && e.process().isAlive()) {
+        sent.add(engine.shutdown(h).exceptionally(x -> null));
+      } else {
+        e.process().closeStdin(); // still starting: end it now rather than after the grace period
+      }
+    }
+    long orderly = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    awaitAll(sent, orderly);
+    for (ChildProcess p : mortal) {
+      Reaper.await(p.process(), Duration.ofNanos(Math.max(0, orderly - System.nanoTime())));
+    }
+    for (ChildProcess p : mortal) {
+      p.closeStdin();
+    }
+    long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
+    for (ChildProcess p : mortal) {
+      Reaper.awaitOrKill(p.process(), deadline);
+    }
+    Thread hook = shutdownHook;
+    if (hook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down
+      }
+    }
+  }
+
+  private static void awaitAll(List<CompletableFuture<Void>> futures, long deadlineNanos) {
+    try {
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+          .get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the kill sequence still applies
+    }
+  }
+
+  private void killOnExit() {
+    for (ChildRegistry.Entry<Child> e : children.live()) {
+      if (e.attachment().shutdownOn != ShutdownOn.CALLED_SHUTDOWN_FUNCTION) {
+        e.process().process().destroyForcibly();
+      }
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package dev.rpcparallel.internal.engine;
+
+import dev.rpcparallel.ConnectionContext;
+import dev.rpcparallel.LogEntry;
+import dev.rpcparallel.RpcSettings;
+import dev.rpcparallel.WorkerContext;
+import dev.rpcparallel.WorkerSpec;
+import dev.rpcparallel.codec.Codec;
+import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.protocol.Frames;
+import dev.rpcparallel.internal.protocol.FunctionKind;
+import dev.rpcparallel.internal.protocol.Menu;
+import dev.rpcparallel.internal.protocol.WireException;
+import dev.rpcparallel.internal.session.ConnectionAcceptor;
+import dev.rpcparallel.internal.session.IncomingCall;
+import dev.rpcparallel.internal.session.OutboundStream;
+import dev.rpcparallel.internal.session.ServerConnection;
+import dev.rpcparallel.internal.session.ServerMethod;
+import dev.rpcparallel.internal.transport.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One worker hosted in this JVM: its spec, state and implementation table, its listener, its
+ * handle and its connections. It accepts connections for its server sessions: runs {@code
+ * initConnectionState}, then gives each connection its methods (the spec's, then the built-ins).
+ * Thread-safe.
+ *
+ * @param <S> the worker state
+ * @param <C> the connection argument
+ * @param <T> the connection state
+ */
+final class WorkerHost<S, C, T> implements ConnectionAcceptor {
+
+  /** What the host's owner hears about, for lifecycle rules. */
+  interface Events {
+    Events NONE = new Events() {};
+
+    /** A (non-control) connection finished its handshake. */
+    default void opened(ServerConnection connection) {}
+
+    /** {@code initConnectionState} threw for a connection. */
+    default void refused() {}
+
+    /** The built-in shutdown function was called. */
+    default void shutdownRequested() {}
+  }
+
+  private final UUID id;
+  private final String nameOrId;
+  private final WorkerSpec<?, S, C, T> spec;
+  private final S state;
+  private final MethodTable<S, T> table;
+  private final Menu menu;
+  private final byte[] credential;
+  private final Executor executor;
+  private final HostedContext context;
+  private final LogHub log;
+  private final RpcSettings settings;
+  private final boolean closeServerAllowed;
+  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  private volatile Events events = Events.NONE;
+  private volatile Transport.Listener listener;
+
+  WorkerHost(
+      UUID id,
+      String nameOrId,
+      WorkerSpec<?, S, C, T> spec,
+      S state,
+      byte[] credential,
+      Executor executor,
+      HostedContext context,
+      LogHub log,
+      RpcSettings settings,
+      boolean closeServerAllowed) {
+    this.id = id;
+    this.nameOrId = nameOrId;
+    this.spec = spec;
+    this.state = state;
+    this.credential = credential.clone();
+    this.executor = executor;
+    this.context = context;
+    this.log = log;
+    this.settings = settings;
+    this.closeServerAllowed = closeServerAllowed;
+    this.table = new MethodTable<>();
+    spec.implement(table);
+    List<Menu.Entry> entries = new ArrayList<>(table.menuEntries());
+    int n = entries.size();
+    for (Builtins.Fn<?, ?> f : List.of(Builtins.SHUTDOWN, Builtins.LOG, Builtins.CLOSE_SERVER, Builtins.SETTINGS)) {
+      entries.add(new Menu.Entry(n++, f.name(), f.signature()));
+    }
+    this.menu = new Menu(entries);
+  }
+
+  void setEvents(Events events) {
+    this.events = events;
+  }
+
+  /** Starts listening with {@code listen}, which is given this host's session factory input. */
+  void listenWith(Function<WorkerHost<S, C, T>, Transport.Listener> listen) {
+    this.listener = listen.apply(this);
+  }
+
+  int port() {
+    return listener.port();
+  }
+
+  HostedContext context() {
+    return context;
+  }
+
+  String specClassName() {
+    return spec.getClass().getName();
+  }
+
+  // ---- ConnectionAcceptor ----
+
+  @Override
+  public UUID workerId() {
+    return id;
+  }
+
+  @Override
+  public String workerName() {
+    return nameOrId;
+  }
+
+  @Override
+  public byte[] credential() {
+    return credential;
+  }
+
+  @Override
+  public Menu menu() {
+    return menu;
+  }
+
+  @Override
+  public Executor executor() {
+    return executor;
+  }
+
+  @Override
+  public Dispatch open(ServerConnection connection, byte[] connectionArg, boolean control) throws Exception {
+    List<MethodTable.Binding<S, T>> bindings = table.bindings();
+    ServerMethod[] methods = new ServerMethod[menu.entries().size()];
+    if (control) {
+      for (int i = 0; i < bindings.size(); i++) {
+        methods[i] = forbidden(bindings.get(i), connection);
+      }
+    } else {
+      Codec<C> argCodec = spec.connectionArgCodec();
+      C arg = Frames.decode(argCodec, connectionArg, 0, "the connection argument of worker " + nameOrId);
+      T connectionState;
+      try {
+        connectionState = spec.initConnectionState(new Context(connection), state, arg);
+      } catch (Exception | Error e) {
+        events.refused();
+        throw e;
+      }
+      for (int i = 0; i < bindings.size(); i++) {
+        methods[i] = bindings.get(i).bind(state, connectionState, connection);
+      }
+    }
+    int b = bindings.size();
+    methods[b] = builtin(Builtins.SHUTDOWN.name(), FunctionKind.ONE_WAY, call -> () -> events.shutdownRequested());
+    methods[b + 1] = builtin(Builtins.LOG.name(), FunctionKind.STATE, call -> {
+      OutboundStream<LogEntry> out = call.outbound(LogEntry.CODEC);
+      return () -> {
+        log.subscribe(out);
+        call.reply(Builtins.LOG.result(), null);
+      };
+    });
+    methods[b + 2] = builtin(Builtins.CLOSE_SERVER.name(), FunctionKind.RPC, call -> () -> {
+      if (!closeServerAllowed) {
+        call.fail(new WireException(ErrorCode.REFUSED, "the master's server cannot be closed: later spawns need it"));
+        return;
+      }
+      closeListener();
+      call.reply(Builtins.CLOSE_SERVER.result(), null);
+    });
+    methods[b + 3] = builtin(Builtins.SETTINGS.name(), FunctionKind.RPC, call -> () -> call.reply(Builtins.SETTINGS.result(), settings));
+    connections.add(connection);
+    connection.closeFuture().thenRun(() -> connections.remove(connection));
+    if (!control) {
+      events.opened(connection);
+    }
+    return index -> index >= 0 && index < methods.length ? methods[index] : null;
+  }
+
+  private static ServerMethod builtin(String name, FunctionKind kind, Function<IncomingCall, Runnable> accept) {
+    return new ServerMethod() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public FunctionKind kind() {
+        return kind;
+      }
+
+      @Override
+      public Runnable accept(IncomingCall call) {
+        return accept.apply(call);
+      }
+    };
+  }
+
+  /** What a control connection gets in place of a user function. */
+  private static ServerMethod forbidden(MethodTable.Binding<?, ?> binding, ServerConnection connection) {
+    String why = "control connections may only call built-in functions, not '" + binding.name + "'";
+    return builtin(binding.name, binding.kind, call -> () -> {
+      if (binding.kind == FunctionKind.ONE_WAY) {
+        connection.close(ErrorCode.PROTOCOL_ERROR, why);
+      } else {
+        call.fail(new WireException(ErrorCode.PROTOCOL_ERROR, why));
+      }
+    });
+  }
+
+  // ---- lifecycle ----
+
+  /** Stops accepting connections; existing ones stay. Idempotent. */
+  void closeListener() {
+    Transport.Listener l = listener;
+    if (l != null) {
+      l.close();
+    }
+  }
+
+  /** Stops accepting and closes every connection with {@code reason}. */
+  void close(String reason) {
+    closeListener();
+    for (ServerConnection c : connections) {
+      c.close(ErrorCode.SHUTDOWN, reason);
+    }
+  }
+
+  /** The server side of a connection, as {@code initConnectionState} sees it. */
+  private final class Context implements ConnectionContext {
+    private final ServerConnection connection;
+
+    Context(ServerConnection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public WorkerContext worker() {
+      return context;
+    }
+
+    @Override
+    public String remoteAddress() {
+      return connection.remoteAddress();
+    }
+
+    @Override
+    public void onClose(Consumer<String> onClose) {
+      connection.closeFuture().thenAcceptAsync(onClose, executor);
+    }
+  }
+}

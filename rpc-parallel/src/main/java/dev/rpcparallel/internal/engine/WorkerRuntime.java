@@ -1,0 +1,207 @@
+package dev.rpcparallel.internal.engine;
+
+import dev.rpcparallel.RpcSettings;
+import dev.rpcparallel.Worker;
+import dev.rpcparallel.WorkerSpec;
+import dev.rpcparallel.codec.Codec;
+import dev.rpcparallel.codec.Codecs;
+import dev.rpcparallel.internal.concurrent.HandlerExecutors;
+import dev.rpcparallel.internal.lifecycle.ExitPolicy;
+import dev.rpcparallel.internal.session.ServerConnection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The life of a spawned worker JVM: read the bootstrap from stdin, connect to the master, tell it
+ * init starts, run {@code initWorkerState}, listen, register, and serve until the {@link
+ * ExitPolicy} decides. Everything that goes wrong before registering is printed on stderr (which
+ * the master shows in the spawn error) and ends the JVM with status 254.
+ */
+public final class WorkerRuntime {
+  /** What the worker's own application is built from. */
+  public record AppParams(RpcSettings settings, byte[] secret) {}
+
+  private final BootstrapConfig config;
+  private final PrintStream err = System.err;
+  private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(HandlerExecutors.daemonThreads("rpc-parallel-exit"));
+  private final ExitPolicy policy;
+  private volatile boolean serving;
+  private Engine engine;
+  private ConnectionImpl<MasterSpec> master;
+
+  private WorkerRuntime(BootstrapConfig config) {
+    this.config = config;
+    this.policy = new ExitPolicy(config.mode(), config.connectionTimeout(), scheduler, new ExitPolicy.Listener() {
+      @Override
+      public void exit(int status, String why) {
+        err.println("rpc-parallel worker " + config.nameOrId() + ": " + why + "; exiting with status " + status);
+        exit.complete(status);
+        if (!serving) {
+          // Still starting (e.g. inside initWorkerState): the main thread cannot return yet.
+          Thread t = new Thread(() -> System.exit(status), "rpc-parallel-exit-now");
+          t.setDaemon(true);
+          t.start();
+        }
+      }
+
+      @Override
+      public void halt(int status) {
+        Runtime.getRuntime().halt(status);
+      }
+    });
+  }
+
+  /**
+   * Runs the worker; returns its exit status once it must exit. The caller closes the worker's
+   * application (made by {@code makeApp}) and exits the JVM with that status.
+   */
+  public static int run(Function<AppParams, Engine> makeApp) {
+    BootstrapConfig config;
+    try {
+      config = BootstrapConfig.fromStdin(System.in);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("rpc-parallel worker: cannot read its bootstrap from stdin: " + e);
+      return ExitPolicy.EXIT_FAILURE;
+    }
+    WorkerRuntime rt = new WorkerRuntime(config);
+    try {
+      rt.engine = makeApp.apply(new AppParams(config.settings(), config.secret()));
+      return rt.start();
+    } catch (Throwable t) {
+      rt.err.println("rpc-parallel worker " + config.nameOrId() + ": " + t + "; exiting with status 254");
+      t.printStackTrace(rt.err);
+      rt.policy.failed(t.toString());
+      return ExitPolicy.EXIT_FAILURE;
+    }
+  }
+
+  private int start() throws Exception {
+    watchStdin();
+    Worker<MasterSpec> masterHandle = engine.handles().worker(config.master());
+    master = Errors.await(engine.open(masterHandle, Codecs.UUID.toBytes(config.workerId()), false));
+    master.closedOnLinkThread().thenAccept(policy::masterConnectionClosed);
+    Thread.setDefaultUncaughtExceptionHandler((thread, error) -> backgroundFailure(thread, error));
+    WorkerSpec<?, ?, ?, ?> spec = instantiate(config.specClass());
+    return initAndServe(spec);
+  }
+
+  private <A, S, C, T> int initAndServe(WorkerSpec<A, S, C, T> spec) {
+    Codec<A> argCodec = spec.initArgCodec();
+    A arg = argCodec.fromBytes(config.initArg());
+    if (!master.call(MasterSpec.INIT_STARTED)) {
+      return startupFailed("the master no longer expects this worker (spawn timed out?)");
+    }
+    LogHub log = new LogHub(config.nameOrId(), LogCapture.active());
+    LogCapture.attach(log);
+    HostedContext context = new HostedContext(log, engine.app());
+    S state;
+    try {
+      state = spec.initWorkerState(arg, context);
+    } catch (Throwable t) {
+      // Print first: the master shows the output it has when the spawn fails.
+      err.println("rpc-parallel worker " + config.nameOrId() + ": initWorkerState failed: " + t + "; exiting with status 254");
+      policy.failed("initWorkerState failed");
+      master.call(MasterSpec.REGISTER, new MasterSpec.Registration("", 0, Optional.of(t.toString())));
+      return ExitPolicy.EXIT_FAILURE;
+    }
+    WorkerHost<S, C, T> host = engine.host(config.workerId(), config.name().orElse(null), spec, state, log, context, true);
+    host.setEvents(new WorkerHost.Events() {
+      @Override
+      public void opened(ServerConnection connection) {
+        if (policy.connectionOpened()) {
+          connection.closeFuture().thenAccept(policy::initialConnectionClosed);
+          master.close(); // the initial connection now decides
+        }
+      }
+
+      @Override
+      public void refused() {
+        policy.connectionRefused();
+      }
+
+      @Override
+      public void shutdownRequested() {
+        policy.shutdownRequested();
+      }
+    });
+    Worker<?> handle = engine.handle(config.workerId(), config.name().orElse(null), host);
+    boolean accepted = master.call(MasterSpec.REGISTER, new MasterSpec.Registration(handle.host(), handle.port(), Optional.empty()));
+    if (!accepted) {
+      return startupFailed("the master no longer expects this worker (spawn timed out?)");
+    }
+    serving = true;
+    policy.serving();
+    if (config.mode() == ExitPolicy.Mode.CALLED_SHUTDOWN_FUNCTION) {
+      master.close(); // outlives its master by design
+    }
+    return Errors.await(exit);
+  }
+
+  private int startupFailed(String why) {
+    err.println("rpc-parallel worker " + config.nameOrId() + ": " + why + "; exiting with status 254");
+    policy.failed(why);
+    return ExitPolicy.EXIT_FAILURE;
+  }
+
+  private static WorkerSpec<?, ?, ?, ?> instantiate(String className) {
+    Class<?> c;
+    try {
+      c = Class.forName(className);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("worker spec class " + className + " not found on the worker's class path");
+    }
+    if (!WorkerSpec.class.isAssignableFrom(c)) {
+      throw new IllegalStateException(className + " does not implement WorkerSpec");
+    }
+    try {
+      return c.asSubclass(WorkerSpec.class).getConstructor().newInstance();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("worker spec " + className + " has no public no-argument constructor");
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot instantiate worker spec " + className + ": " + e.getCause(), e);
+    }
+  }
+
+  /** EOF on stdin means the master is gone (local workers). */
+  private void watchStdin() {
+    Thread t = new Thread(() -> {
+      try {
+        InputStream in = System.in;
+        byte[] buf = new byte[256];
+        while (in.read(buf) >= 0) {
+          // the master never writes after the bootstrap; read until EOF
+        }
+      } catch (IOException e) {
+        // same as EOF
+      }
+      policy.stdinClosed();
+    }, "rpc-parallel-stdin-watch");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void backgroundFailure(Thread thread, Throwable error) {
+    err.println("rpc-parallel worker " + config.nameOrId() + ": uncaught exception in thread " + thread.getName() + "; shutting down");
+    error.printStackTrace(err);
+    try {
+      ConnectionImpl<MasterSpec> m = master;
+      if (m == null || m.isClosed()) {
+        Worker<MasterSpec> masterHandle = engine.handles().worker(config.master());
+        m = Errors.await(engine.open(masterHandle, Codecs.UUID.toBytes(config.workerId()), false));
+      }
+      m.callAsync(MasterSpec.REPORT_FAILURE, new MasterSpec.Failure(config.nameOrId(), error)).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      err.println("rpc-parallel worker " + config.nameOrId() + ": could not report the failure to the master: " + e);
+    }
+    policy.uncaught(error);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.rpcparallel.internal.lifecycle;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * When a spawned worker exits, as one state machine: every signal the worker runtime observes is
+ * an event here, and the first event that decides wins (later ones are ignored). The table it
+ * implements is docs/LIFECYCLE.md §3. Timers run on one injected scheduler (a fake clock in
+ * tests). Thread-safe.
+ */
+public final class ExitPolicy {
+  /** Exit status of an orderly shutdown. */
+  public static final int EXIT_OK = 0;
+  /** Exit status of a failure (as the original). */
+  public static final int EXIT_FAILURE = 254;
+  /** How long after the decision the JVM is halted if it has not exited by itself. */
+  public static final Duration WATCHDOG = Duration.ofSeconds(3);
+  /** Added to the connection timeout for the initial connection of {@code CONNECTION_CLOSED} workers. */
+  public static final Duration INITIAL_CONNECTION_GRACE = Duration.ofSeconds(5);
+
+  /** The worker's shutdown mode (the public {@code ShutdownOn}). */
+  public enum Mode {
+    HEARTBEAT_TIMEOUT,
+    CONNECTION_CLOSED,
+    CALLED_SHUTDOWN_FUNCTION
+  }
+
+  /** Receives the decision. */
+  public interface Listener {
+    /** The worker must exit with {@code status}; called once, on the thread of the deciding event. */
+    void exit(int status, String why);
+
+    /** The worker did not exit within {@link #WATCHDOG} of the decision: end the JVM now. */
+    void halt(int status);
+  }
+
+  private final Mode mode;
+  private final Duration connectionTimeout;
+  private final ScheduledExecutorService scheduler;
+  private final Listener listener;
+  private boolean initialOpened;
+  private Integer decided;
+  private ScheduledFuture<?> initialTimer;
+
+  public ExitPolicy(Mode mode, Duration connectionTimeout, ScheduledExecutorService scheduler, Listener listener) {
+    this.mode = Objects.requireNonNull(mode);
+    this.connectionTimeout = connectionTimeout;
+    this.scheduler = scheduler;
+    this.listener = listener;
+  }
+
+  /** The status decided, or null while none is. */
+  public synchronized Integer decided() {
+    return decided;
+  }
+
+  /** The worker's connection to its master closed (its CLOSE, TCP EOF, heartbeat loss...). */
+  public void masterConnectionClosed(String reason) {
+    if (mode == Mode.HEARTBEAT_TIMEOUT || mode == Mode.CONNECTION_CLOSED && !initialOpened()) {
+      decide(EXIT_FAILURE, "connection to the master lost: " + reason);
+    }
+  }
+
+  /** EOF (or an error) on stdin: a local worker's master is gone. */
+  public void stdinClosed() {
+    if (mode == Mode.HEARTBEAT_TIMEOUT || mode == Mode.CONNECTION_CLOSED && !initialOpened()) {
+      decide(EXIT_FAILURE, "stdin from the master closed (master gone)");
+    }
+  }
+
+  /** The worker listens and is registered: a {@code CONNECTION_CLOSED} worker starts waiting for its initial connection. */
+  public synchronized void serving() {
+    if (mode == Mode.CONNECTION_CLOSED && !initialOpened && decided == null) {
+      initialTimer = scheduler.schedule(
+          () -> {
+            if (!initialOpened()) {
+              decide(EXIT_FAILURE, "no initial connection within the connection timeout (plus "
+                  + INITIAL_CONNECTION_GRACE.toSeconds() + " s)");
+            }
+          },
+          connectionTimeout.plus(INITIAL_CONNECTION_GRACE).toNanos(),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * A non-control connection finished its handshake. Returns true if it is the initial one of a
+   * {@code CONNECTION_CLOSED} worker, whose closing then decides (see {@link #initialConnectionClosed}).
+   */
+  public synchronized boolean connectionOpened() {
+    if (mode != Mode.CONNECTION_CLOSED || initialOpened) {
+      return false;
+    }
+    initialOpened = true;
+    if (initialTimer != null) {
+      initialTimer.cancel(false);
+    }
+    return true;
+  }
+
+  /** The initial connection closed, for any reason. */
+  public void initialConnectionClosed(String reason) {
+    decide(EXIT_OK, "initial connection closed: " + reason);
+  }
+
+  /** {@code initConnectionState} threw for a connection. */
+  public void connectionRefused() {
+    if (mode == Mode.CONNECTION_CLOSED && !initialOpened()) {
+      decide(EXIT_FAILURE, "initial connection refused by initConnectionState");
+    }
+  }
+
+  /** The built-in shutdown function was called. */
+  public void shutdownRequested() {
+    decide(EXIT_OK, "shutdown requested");
+  }
+
+  /** An uncaught exception in a worker thread (after it was reported to the master). */
+  public void uncaught(Throwable error) {
+    decide(EXIT_FAILURE, "uncaught exception: " + error);
+  }
+
+  /** Any other failure that ends the worker (start-up, registration). */
+  public void failed(String why) {
+    decide(EXIT_FAILURE, why);
+  }
+
+  private synchronized boolean initialOpened() {
+    return initialOpened;
+  }
+
+  private void decide(int status, String why) {
+    synchronized (this) {
+      if (decided != null) {
+        return;
+      }
+      decided = status;
+      if (initialTimer != null) {
+        initialTimer.cancel(false);
+      }
+    }
+    scheduler.schedule(() -> listener.halt(status), WATCHDOG.toNanos(), TimeUnit.NANOSECONDS);
+    listener.exit(status, why);
+  }
+}

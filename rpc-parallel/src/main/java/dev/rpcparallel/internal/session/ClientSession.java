@@ -1,0 +1,363 @@
+package dev.rpcparallel.internal.session;
+
+import dev.rpcparallel.codec.BinaryReader;
+import dev.rpcparallel.codec.BinaryWriter;
+import dev.rpcparallel.codec.Codec;
+import dev.rpcparallel.internal.protocol.Auth;
+import dev.rpcparallel.internal.protocol.ConnectionLost;
+import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.protocol.FrameType;
+import dev.rpcparallel.internal.protocol.Frames;
+import dev.rpcparallel.internal.protocol.Menu;
+import dev.rpcparallel.internal.protocol.Preamble;
+import dev.rpcparallel.internal.protocol.WireError;
+import dev.rpcparallel.internal.protocol.WireException;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client end of a connection: the client half of the handshake, then calls matched to
+ * responses by id. Futures complete on the link's thread; failures are {@link WireException}s
+ * (infrastructure, with a code), {@link ConnectionLost} (the connection closed) or {@code
+ * RemoteFailure} (user code threw). Thread-safe.
+ */
+public final class ClientSession extends Session {
+
+  /** What the worker's server must be, and what to send it when opening. */
+  public record Target(
+      UUID workerId, String workerName, String address, byte[] credential, byte[] connectionArg, boolean control) {}
+
+  /** The caller's result of a state function: the state and its update stream. */
+  public record StateResult<S, U>(S state, InboundStream<U> updates) {}
+
+  /** A reverse-pipe call in progress: the updates to write, and the answer. */
+  public record ReverseCall<U, R>(OutboundStream<U> updates, CompletableFuture<R> result) {}
+
+  private interface Pending {
+    void complete(byte[] body, int offset);
+
+    void fail(RuntimeException e);
+  }
+
+  private final Target target;
+  private final byte[] clientNonce = Auth.nonce();
+  private byte[] serverNonce;
+  private boolean serverAuthenticated;
+  private final CompletableFuture<ClientSession> opened = new CompletableFuture<>();
+  private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+  private volatile Menu menu;
+
+  public ClientSession(Link link, SessionConfig config, Target target) {
+    super(link, config);
+    this.target = target;
+  }
+
+  /** Completes when the handshake is done, or fails with why it could not be. */
+  public CompletableFuture<ClientSession> opened() {
+    return opened;
+  }
+
+  public Target target() {
+    return target;
+  }
+
+  @Override
+  public void onConnected() {
+    super.onConnected();
+    link.sendPreamble(Preamble.clientPreamble());
+  }
+
+  @Override
+  String localName() {
+    return "client";
+  }
+
+  // ---- handshake ----
+
+  @Override
+  void onHandshakeFrame(byte type, BinaryReader in) {
+    switch (type) {
+      case FrameType.HELLO -> {
+        if (serverNonce != null) {
+          close(ErrorCode.PROTOCOL_ERROR, "unexpected second HELLO frame");
+          return;
+        }
+        int version = in.readByte();
+        if (version < Preamble.MIN_VERSION || version > Preamble.MAX_VERSION) {
+          close(ErrorCode.PROTOCOL_ERROR, "server chose protocol version " + version + ", which this client does not speak");
+          return;
+        }
+        serverNonce = in.readRaw(Auth.NONCE_LENGTH);
+        BinaryWriter w = Frames.start(FrameType.AUTH);
+        w.writeRaw(clientNonce, 0, clientNonce.length);
+        byte[] proof = Auth.clientProof(target.credential(), serverNonce, clientNonce);
+        w.writeRaw(proof, 0, proof.length);
+        send(w, "auth");
+      }
+      case FrameType.AUTH_OK -> {
+        byte[] proof = in.readRaw(Auth.MAC_LENGTH);
+        if (serverAuthenticated || serverNonce == null
+            || !Auth.matches(Auth.serverProof(target.credential(), serverNonce, clientNonce), proof)) {
+          opened.completeExceptionally(new WireException(ErrorCode.AUTHENTICATION_FAILED,
+              "could not connect to worker " + target.workerName() + " at " + target.address()
+                  + ": the server failed to prove it holds the worker's credential"));
+          close(ErrorCode.AUTHENTICATION_FAILED, "server authentication failed");
+          return;
+        }
+        serverAuthenticated = true;
+        markAuthenticated();
+        BinaryWriter w = Frames.start(FrameType.OPEN, 32 + target.connectionArg().length);
+        w.writeFixedLong(target.workerId().getMostSignificantBits());
+        w.writeFixedLong(target.workerId().getLeastSignificantBits());
+        w.writeBytes(target.connectionArg());
+        w.writeBoolean(target.control());
+        send(w, "the connection argument");
+      }
+      case FrameType.OPENED -> {
+        if (!serverAuthenticated) {
+          close(ErrorCode.PROTOCOL_ERROR, "OPENED before the server proved it holds the worker's credential");
+          return;
+        }
+        menu = Menu.read(in);
+        markOpen();
+        opened.complete(this);
+      }
+      case FrameType.REFUSED -> {
+        if (!serverAuthenticated) {
+          close(ErrorCode.PROTOCOL_ERROR, "REFUSED before the server proved it holds the worker's credential");
+          return;
+        }
+        RuntimeException e = WireError.read(in);
+        opened.completeExceptionally(e);
+        close(ErrorCode.REFUSED, "connection refused by worker " + target.workerName() + ": " + e.getMessage());
+      }
+      default -> close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame during the handshake");
+    }
+  }
+
+  /** Before the server authenticated, its words are only quoted, escaped, in our own sentence. */
+  @Override
+  String peerCloseReason(ErrorCode code, String text) {
+    if (serverAuthenticated) {
+      return text;
+    }
+    String ours = code == ErrorCode.AUTHENTICATION_FAILED ? "authentication failed" : "closed during the handshake (" + code + ")";
+    return ours + "; the server said " + Quoting.quote(text, 200);
+  }
+
+  // ---- open connection ----
+
+  @Override
+  void onOpenFrame(byte type, BinaryReader in, byte[] body) {
+    switch (type) {
+      case FrameType.OK -> {
+        Pending p = pending.remove(in.readUnsignedVarLong());
+        if (p != null) {
+          p.complete(body, in.position());
+        }
+      }
+      case FrameType.ERROR -> {
+        long id = in.readUnsignedVarLong();
+        RuntimeException e = WireError.read(in);
+        Pending p = pending.remove(id);
+        if (p != null) {
+          p.fail(e);
+        }
+        InboundStream<?> s = inStreams.remove(id);
+        if (s != null) {
+          s.onError(e);
+        }
+      }
+      default -> close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame from the worker");
+    }
+  }
+
+  @Override
+  void onClosed(ConnectionLost e) {
+    if (!opened.isDone()) {
+      ErrorCode code = e.closeCode() == ErrorCode.AUTHENTICATION_FAILED ? ErrorCode.AUTHENTICATION_FAILED : ErrorCode.CONNECT_FAILED;
+      opened.completeExceptionally(new WireException(code,
+          "could not connect to worker " + target.workerName() + " at " + target.address() + ": " + e.reason()));
+    }
+    pending.values().forEach(p -> p.fail(e));
+    pending.clear();
+  }
+
+  // ---- calls ----
+
+  /**
+   * The menu index of a function, checked against the worker's signature.
+   *
+   * @throws WireException {@code UNKNOWN_FUNCTION} or {@code SHAPE_MISMATCH}, or {@link
+   *     ConnectionLost} if the connection is closed
+   */
+  private int resolve(String name, String signature) {
+    Menu m = menu;
+    if (m == null || !isOpen()) {
+      throw closedError();
+    }
+    Menu.Entry e = m.find(name);
+    if (e == null) {
+      throw new WireException(ErrorCode.UNKNOWN_FUNCTION,
+          "worker " + target.workerName() + " has no function '" + name + "'");
+    }
+    if (!e.signature().equals(signature)) {
+      throw new WireException(ErrorCode.SHAPE_MISMATCH,
+          "function '" + name + "' differs between caller and worker " + target.workerName()
+              + ": caller has " + signature + ", worker has " + e.signature());
+    }
+    return e.index();
+  }
+
+  private static <Q> BinaryWriter callFrame(byte type, long id, int index, Codec<Q> codec, Q query) {
+    BinaryWriter w = Frames.start(type);
+    if (type != FrameType.ONE_WAY) {
+      w.writeUnsignedVarLong(id);
+    }
+    w.writeUnsignedVarLong(index);
+    codec.encode(query, w);
+    return w;
+  }
+
+  /** Registers {@code p}, sends the call, and unregisters again if sending fails. */
+  private <Q> void dispatch(long id, Pending p, int index, Codec<Q> codec, Q query, String name) {
+    pending.put(id, p);
+    try {
+      if (!isOpen()) {
+        throw closedError();
+      }
+      send(callFrame(FrameType.CALL, id, index, codec, query), "the query of '" + name + "'");
+    } catch (RuntimeException e) {
+      pending.remove(id);
+      throw e;
+    }
+  }
+
+  /** A pending call whose OK body decodes into {@code result}; {@code onEnd} (may be null) runs either way. */
+  private static <T> Pending decoding(Codec<T> codec, String what, CompletableFuture<T> result, Runnable onEnd) {
+    return new Pending() {
+      @Override
+      public void complete(byte[] body, int offset) {
+        end();
+        try {
+          result.complete(Frames.decode(codec, body, offset, what));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      }
+
+      @Override
+      public void fail(RuntimeException e) {
+        end();
+        result.completeExceptionally(e);
+      }
+
+      private void end() {
+        if (onEnd != null) {
+          onEnd.run();
+        }
+      }
+    };
+  }
+
+  public <Q, R> CompletableFuture<R> call(String name, String signature, Codec<Q> query, Q value, Codec<R> result) {
+    CompletableFuture<R> future = new CompletableFuture<>();
+    try {
+      int index = resolve(name, signature);
+      long id = ids.incrementAndGet();
+      dispatch(id, decoding(result, "the result of '" + name + "'", future, null), index, query, value, name);
+    } catch (RuntimeException e) {
+      future.completeExceptionally(e);
+    }
+    return future;
+  }
+
+  /** Sends a one-way message; the future completes once it is written. */
+  public <Q> CompletableFuture<Void> send(String name, String signature, Codec<Q> query, Q value) {
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    try {
+      int index = resolve(name, signature);
+      send(callFrame(FrameType.ONE_WAY, 0, index, query, value), "the query of '" + name + "'", written);
+    } catch (RuntimeException e) {
+      written.completeExceptionally(e);
+      return written;
+    }
+    return written.exceptionallyCompose(e -> CompletableFuture.failedFuture(closedError()));
+  }
+
+  /**
+   * Starts a pipe. Unknown functions, signature mismatches and oversized queries throw here;
+   * failures of the worker's handler surface from the stream.
+   */
+  public <Q, R> InboundStream<R> open(String name, String signature, Codec<Q> query, Q value, Codec<R> item) {
+    int index = resolve(name, signature);
+    long id = ids.incrementAndGet();
+    InboundStream<R> stream = new InboundStream<>(this, id, item, "'" + name + "'");
+    inStreams.put(id, stream);
+    try {
+      if (!isOpen()) {
+        throw closedError();
+      }
+      send(callFrame(FrameType.CALL, id, index, query, value), "the query of '" + name + "'");
+    } catch (RuntimeException e) {
+      inStreams.remove(id);
+      throw e;
+    }
+    return stream;
+  }
+
+  public <Q, S, U> CompletableFuture<StateResult<S, U>> openState(
+      String name, String signature, Codec<Q> query, Q value, Codec<S> stateCodec, Codec<U> update) {
+    CompletableFuture<S> state = new CompletableFuture<>();
+    InboundStream<U> updates;
+    try {
+      int index = resolve(name, signature);
+      long id = ids.incrementAndGet();
+      updates = new InboundStream<>(this, id, update, "'" + name + "'");
+      inStreams.put(id, updates);
+      try {
+        dispatch(id, decoding(stateCodec, "the state of '" + name + "'", state, null), index, query, value, name);
+      } catch (RuntimeException e) {
+        inStreams.remove(id);
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return state.handle((s, e) -> {
+      if (e != null) {
+        updates.close();
+        throw e instanceof RuntimeException r ? r : new WireException(ErrorCode.INTERNAL_ERROR, e.toString(), e);
+      }
+      return new StateResult<>(s, updates);
+    });
+  }
+
+  public <Q, U, R> ReverseCall<U, R> openReverse(
+      String name, String signature, Codec<Q> query, Q value, Codec<U> update, Codec<R> response) {
+    int index = resolve(name, signature);
+    long id = ids.incrementAndGet();
+    CompletableFuture<R> result = new CompletableFuture<>();
+    OutboundStream<U> updates = new OutboundStream<>(this, id, update, "the updates of '" + name + "'");
+    outStreams.put(id, updates);
+    Runnable stopUpdates = () -> {
+      outStreams.remove(id);
+      updates.onAbort();
+    };
+    try {
+      dispatch(id, decoding(response, "the result of '" + name + "'", result, stopUpdates), index, query, value, name);
+    } catch (RuntimeException e) {
+      outStreams.remove(id);
+      throw e;
+    }
+    return new ReverseCall<>(updates, result);
+  }
+
+  /** Closes the connection from this side. */
+  public void close() {
+    close(ErrorCode.CLOSED, "closed by client");
+  }
+}

@@ -1,0 +1,134 @@
+package dev.rpcparallel.internal.session;
+
+import dev.rpcparallel.codec.Codec;
+import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.protocol.Frames;
+import dev.rpcparallel.internal.protocol.WireException;
+import java.util.NoSuchElementException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The consuming end of a stream. The link's thread queues raw item frames (bounded by the
+ * producer's credit); the consumer decodes them as it takes them and returns credit once a
+ * quarter of the window has been consumed. A stream that ends with an error throws it from
+ * {@link #hasNext()}: a {@code RemoteFailure}, a {@code ConnectionLost} or a {@link
+ * WireException} (for example {@code DECODE_FAILED}, after which the stream is aborted). Not
+ * thread-safe on the consumer side, except {@link #close()}.
+ */
+public final class InboundStream<T> {
+  private static final Object END = new Object();
+
+  private record Item(byte[] frame, int offset) {}
+
+  private record Failure(RuntimeException error) {}
+
+  private final Session session;
+  private final long id;
+  private final Codec<T> codec;
+  private final String what;
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final int creditBatch;
+  /** Bytes received but not yet credited back; a producer that ignores credit overruns it. */
+  private final AtomicLong unacknowledged = new AtomicLong();
+  private final long overrunLimit;
+  private long consumed;
+  private volatile boolean done;
+  private boolean hasLookahead;
+  private T lookahead;
+
+  InboundStream(Session session, long id, Codec<T> codec, String what) {
+    this.session = session;
+    this.id = id;
+    this.codec = codec;
+    this.what = what;
+    this.creditBatch = Math.max(1, session.config.streamWindow() / 4);
+    this.overrunLimit = 2L * session.config.streamWindow() + session.config.maxMessageSize();
+  }
+
+  // ---- link thread ----
+
+  void onItem(byte[] frame, int offset) {
+    if (unacknowledged.addAndGet(frame.length) > overrunLimit) {
+      session.close(ErrorCode.PROTOCOL_ERROR,
+          "flow control violated: the peer sent more than the stream window allows on stream " + id);
+      return;
+    }
+    queue.add(new Item(frame, offset));
+  }
+
+  void onEnd() {
+    queue.add(END);
+  }
+
+  void onError(RuntimeException error) {
+    queue.add(new Failure(error));
+  }
+
+  // ---- consumer ----
+
+  public boolean hasNext() {
+    if (hasLookahead) {
+      return true;
+    }
+    if (done) {
+      return false;
+    }
+    Object next;
+    try {
+      next = queue.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WireException(ErrorCode.CANCELLED, "interrupted while waiting for an item of " + what);
+    }
+    if (next == END) {
+      done = true;
+      return false;
+    }
+    if (next instanceof Failure f) {
+      done = true;
+      throw f.error();
+    }
+    Item item = (Item) next;
+    T value;
+    try {
+      value = Frames.decode(codec, item.frame(), item.offset(), "an item of " + what);
+    } catch (WireException e) {
+      close();
+      throw e;
+    }
+    consumed += item.frame().length;
+    if (consumed >= creditBatch) {
+      unacknowledged.addAndGet(-consumed);
+      if (session.isOpen()) {
+        session.sendCredit(id, consumed);
+      }
+      consumed = 0;
+    }
+    lookahead = value;
+    hasLookahead = true;
+    return true;
+  }
+
+  public T next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("the stream of " + what + " ended");
+    }
+    T v = lookahead;
+    lookahead = null;
+    hasLookahead = false;
+    return v;
+  }
+
+  /** Aborts the stream if it has not ended (the producer's writer reports closed); idempotent. */
+  public void close() {
+    if (!done) {
+      done = true;
+      if (session.inStreams.remove(id) != null && session.isOpen()) {
+        session.sendAbort(id);
+      }
+      queue.clear();
+      queue.add(END); // wakes a consumer blocked in hasNext() on another thread
+    }
+  }
+}

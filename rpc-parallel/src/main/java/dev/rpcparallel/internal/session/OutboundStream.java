@@ -1,0 +1,216 @@
+package dev.rpcparallel.internal.session;
+
+import dev.rpcparallel.codec.BinaryWriter;
+import dev.rpcparallel.codec.Codec;
+import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.protocol.FrameType;
+import dev.rpcparallel.internal.protocol.Frames;
+import dev.rpcparallel.internal.protocol.WireError;
+import dev.rpcparallel.internal.protocol.WireException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producing end of a stream, flow-controlled by credit: {@link #write} waits while the bytes
+ * sent and not yet credited back reach the stream window (so at most one window plus one item is
+ * in flight) and resumes on CREDIT frames. Credit that would take the window above its size is a
+ * protocol violation. Thread-safe; uses a lock rather than {@code synchronized} so waiting
+ * virtual threads do not pin their carrier.
+ */
+public final class OutboundStream<T> {
+  private static final Logger log = LoggerFactory.getLogger(OutboundStream.class);
+
+  private final Session session;
+  private final long id;
+  private final Codec<T> codec;
+  private final String what;
+  private final long window;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition hasCredit = lock.newCondition();
+  private long credit;
+  private boolean closed;
+  private List<Runnable> onClose = new ArrayList<>();
+
+  OutboundStream(Session session, long id, Codec<T> codec, String what) {
+    this.session = session;
+    this.id = id;
+    this.codec = codec;
+    this.what = what;
+    this.window = session.config.streamWindow();
+    this.credit = window;
+  }
+
+  /**
+   * Sends {@code item}, waiting while the consumer is behind.
+   *
+   * @return false if the stream is closed and the item was dropped
+   * @throws WireException {@code CANCELLED} if interrupted while waiting, or {@code
+   *     MESSAGE_TOO_LARGE} if the item alone exceeds the message size limit
+   */
+  public boolean write(T item) {
+    return write(item, true);
+  }
+
+  /** Sends only if there is credit now; never waits. For the log stream's subscribers. */
+  public boolean offer(T item) {
+    return write(item, false);
+  }
+
+  private boolean write(T item, boolean wait) {
+    if (isClosed()) {
+      return false;
+    }
+    BinaryWriter w = Frames.start(FrameType.ITEM);
+    w.writeUnsignedVarLong(id);
+    codec.encode(item, w);
+    int cost = w.size();
+    lock.lock();
+    try {
+      while (credit <= 0 && !closed) {
+        if (!wait) {
+          return false;
+        }
+        try {
+          hasCredit.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WireException(ErrorCode.CANCELLED, "interrupted while waiting to write " + what);
+        }
+      }
+      if (closed) {
+        return false;
+      }
+      credit -= cost;
+    } finally {
+      lock.unlock();
+    }
+    session.send(w, "an item of " + what);
+    return true;
+  }
+
+  /** Link thread: the consumer returned {@code n} bytes of credit. */
+  void onCredit(long n) {
+    lock.lock();
+    try {
+      if (n <= 0 || credit + n > window) {
+        session.close(ErrorCode.PROTOCOL_ERROR, "flow control violated: credit of " + Long.toUnsignedString(n)
+            + " on stream " + id + " would exceed its window of " + window + " bytes");
+        return;
+      }
+      credit += n;
+      hasCredit.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The consumer aborted, or the connection closed: stop without telling the peer. */
+  void onAbort() {
+    markClosed();
+  }
+
+  /** Stops the stream without telling the peer, which knows from elsewhere (its call failed). */
+  public void abandon() {
+    session.outStreams.remove(id);
+    markClosed();
+  }
+
+  /** Ends the stream normally. Idempotent. */
+  public void close() {
+    if (markClosed()) {
+      session.outStreams.remove(id);
+      BinaryWriter w = Frames.start(FrameType.END, 16);
+      w.writeUnsignedVarLong(id);
+      sendQuietly(w, "the end of " + what);
+    }
+  }
+
+  /** Ends the stream with an error thrown by user code; the consumer receives it as a remote failure. */
+  public void fail(Throwable error) {
+    if (markClosed()) {
+      session.outStreams.remove(id);
+      BinaryWriter w = Frames.start(FrameType.ERROR);
+      w.writeUnsignedVarLong(id);
+      WireError.writeRemote(error, session.localName(), w);
+      sendQuietly(w, "the error of " + what);
+    }
+  }
+
+  /** Ends the stream with an infrastructure error of {@code code}. */
+  public void failWith(ErrorCode code, String message) {
+    if (markClosed()) {
+      session.outStreams.remove(id);
+      BinaryWriter w = Frames.start(FrameType.ERROR);
+      w.writeUnsignedVarLong(id);
+      WireError.writeInfra(code, message, w);
+      sendQuietly(w, "the error of " + what);
+    }
+  }
+
+  private void sendQuietly(BinaryWriter w, String what) {
+    if (!session.isOpen()) {
+      return;
+    }
+    try {
+      session.send(w, what);
+    } catch (WireException e) {
+      // an error too large to send: the consumer gets a short one instead
+      BinaryWriter small = Frames.start(FrameType.ERROR);
+      small.writeUnsignedVarLong(id);
+      WireError.writeInfra(e.code(), what + " could not be sent: " + e.getMessage(), small);
+      session.send(small, what);
+    }
+  }
+
+  private boolean markClosed() {
+    List<Runnable> actions;
+    lock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      hasCredit.signalAll();
+      actions = onClose;
+      onClose = null;
+    } finally {
+      lock.unlock();
+    }
+    for (Runnable r : actions) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("an onClose action of {} failed", what, e);
+      }
+    }
+    return true;
+  }
+
+  /** Whether the stream is closed (by this side, the consumer, or connection loss). */
+  public boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs {@code action} once when the stream closes, for any reason (at once if already closed). */
+  public void onClose(Runnable action) {
+    lock.lock();
+    try {
+      if (!closed) {
+        onClose.add(action);
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    action.run();
+  }
+}

@@ -1,0 +1,305 @@
+package dev.rpcparallel.internal.session;
+
+import dev.rpcparallel.codec.BinaryReader;
+import dev.rpcparallel.codec.BinaryWriter;
+import dev.rpcparallel.codec.Codec;
+import dev.rpcparallel.internal.concurrent.SerializingExecutor;
+import dev.rpcparallel.internal.protocol.Auth;
+import dev.rpcparallel.internal.protocol.ConnectionLost;
+import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.protocol.FrameType;
+import dev.rpcparallel.internal.protocol.Frames;
+import dev.rpcparallel.internal.protocol.FunctionKind;
+import dev.rpcparallel.internal.protocol.Preamble;
+import dev.rpcparallel.internal.protocol.WireError;
+import dev.rpcparallel.internal.protocol.WireException;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The worker end of a connection: the server half of the handshake, then dispatch of calls to
+ * handler threads. Handlers never run on the link's thread.
+ *
+ * <p>Ordering, as in the original's single-threaded dispatch: one-way messages are handled one
+ * at a time in the order they arrived, and a call that arrives after a one-way starts only once
+ * that one-way was handled. Calls otherwise run concurrently.
+ */
+public final class ServerSession extends Session implements ServerConnection {
+  private final ConnectionAcceptor acceptor;
+  private final Executor executor;
+  /** One-way handlers, and calls that arrived behind them, in arrival order. */
+  private final SerializingExecutor ordered;
+  private final AtomicInteger oneWaysQueued = new AtomicInteger();
+  private final byte[] serverNonce = Auth.nonce();
+  private boolean sawAuth;
+  private boolean sawOpen;
+  private volatile ConnectionAcceptor.Dispatch dispatch;
+
+  public ServerSession(Link link, SessionConfig config, ConnectionAcceptor acceptor) {
+    super(link, config);
+    this.acceptor = acceptor;
+    this.executor = acceptor.executor();
+    this.ordered = new SerializingExecutor(executor);
+  }
+
+  @Override
+  String localName() {
+    return acceptor.workerName();
+  }
+
+  // ---- handshake ----
+
+  @Override
+  public void onPreamble(byte[] preamble) {
+    int version;
+    try {
+      version = Preamble.negotiate(preamble);
+    } catch (IllegalArgumentException e) {
+      close(ErrorCode.PROTOCOL_ERROR, e.getMessage());
+      return;
+    }
+    BinaryWriter w = Frames.start(FrameType.HELLO);
+    w.writeByte(version);
+    w.writeRaw(serverNonce, 0, serverNonce.length);
+    send(w, "hello");
+  }
+
+  @Override
+  void onHandshakeFrame(byte type, BinaryReader in) {
+    if (type == FrameType.AUTH && !sawAuth) {
+      byte[] clientNonce = in.readRaw(Auth.NONCE_LENGTH);
+      byte[] proof = in.readRaw(Auth.MAC_LENGTH);
+      if (!Auth.matches(Auth.clientProof(acceptor.credential(), serverNonce, clientNonce), proof)) {
+        close(ErrorCode.AUTHENTICATION_FAILED, "authentication failed");
+        return;
+      }
+      sawAuth = true;
+      markAuthenticated();
+      BinaryWriter w = Frames.start(FrameType.AUTH_OK);
+      byte[] mine = Auth.serverProof(acceptor.credential(), serverNonce, clientNonce);
+      w.writeRaw(mine, 0, mine.length);
+      send(w, "auth ok");
+    } else if (type == FrameType.OPEN && sawAuth && !sawOpen) {
+      sawOpen = true;
+      UUID target = new UUID(in.readFixedLong(), in.readFixedLong());
+      byte[] arg = in.readBytes();
+      boolean control = in.readBoolean();
+      if (!target.equals(acceptor.workerId())) {
+        refuse(new WireException(ErrorCode.REFUSED, "this server does not host the requested worker"));
+        return;
+      }
+      try {
+        executor.execute(() -> openConnection(arg, control));
+      } catch (RejectedExecutionException e) {
+        close(ErrorCode.SHUTDOWN, "worker shut down");
+      }
+    } else {
+      close(ErrorCode.PROTOCOL_ERROR,
+          "unexpected " + FrameType.name(type) + " frame " + (sawAuth ? "during the handshake" : "before authentication"));
+    }
+  }
+
+  private void openConnection(byte[] arg, boolean control) {
+    ConnectionAcceptor.Dispatch d;
+    try {
+      d = acceptor.open(this, arg, control);
+    } catch (Throwable t) {
+      refuse(t);
+      return;
+    }
+    dispatch = d;
+    // Mark open on the link thread, before any frame after OPENED can arrive from the client.
+    link.execute(() -> {
+      if (!isClosed()) {
+        markOpen();
+        BinaryWriter w = Frames.start(FrameType.OPENED);
+        acceptor.menu().write(w);
+        send(w, "the menu");
+      }
+    });
+  }
+
+  /** Sends REFUSED with {@code error} (user code's, or the library's if a WireException), then closes. */
+  private void refuse(Throwable error) {
+    if (isClosed()) {
+      return;
+    }
+    BinaryWriter w = Frames.start(FrameType.REFUSED);
+    if (error instanceof WireException e) {
+      WireError.writeInfra(e.code(), e.getMessage(), w);
+    } else {
+      WireError.writeRemote(error, acceptor.workerName(), w);
+    }
+    try {
+      send(w, "the refusal");
+    } catch (WireException tooLarge) {
+      BinaryWriter small = Frames.start(FrameType.REFUSED);
+      WireError.writeInfra(ErrorCode.REFUSED, "connection refused: " + tooLarge.getMessage(), small);
+      send(small, "the refusal");
+    }
+    close(ErrorCode.REFUSED, "connection refused: " + error);
+  }
+
+  // ---- calls ----
+
+  @Override
+  void onOpenFrame(byte type, BinaryReader in, byte[] body) {
+    switch (type) {
+      case FrameType.CALL -> {
+        long id = in.readUnsignedVarLong();
+        int index = (int) Math.min(Integer.MAX_VALUE, in.readUnsignedVarLong());
+        onCall(id, index, body, in.position());
+      }
+      case FrameType.ONE_WAY -> {
+        int index = (int) Math.min(Integer.MAX_VALUE, in.readUnsignedVarLong());
+        onOneWay(index, body, in.position());
+      }
+      case FrameType.ERROR -> {
+        long id = in.readUnsignedVarLong();
+        RuntimeException e = WireError.read(in);
+        InboundStream<?> s = inStreams.remove(id);
+        if (s != null) {
+          s.onError(e);
+        }
+      }
+      default -> close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame from the client");
+    }
+  }
+
+  private void onCall(long id, int index, byte[] body, int offset) {
+    Call call = new Call(id, body, offset);
+    ServerMethod m = dispatch.method(index);
+    if (m == null) {
+      call.fail(new WireException(ErrorCode.UNKNOWN_FUNCTION, "worker " + acceptor.workerName() + " has no function #" + index));
+      return;
+    }
+    call.name = m.name();
+    if (m.kind() == FunctionKind.ONE_WAY) {
+      call.fail(new WireException(ErrorCode.PROTOCOL_ERROR, "'" + m.name() + "' is one-way but was called as a call"));
+      return;
+    }
+    Runnable task = m.accept(call);
+    if (oneWaysQueued.get() == 0) {
+      run(task);
+    } else {
+      run(ordered, () -> run(task)); // starts once the one-ways before it were handled
+    }
+  }
+
+  private void onOneWay(int index, byte[] body, int offset) {
+    ServerMethod m = dispatch.method(index);
+    if (m == null || m.kind() != FunctionKind.ONE_WAY) {
+      close(ErrorCode.PROTOCOL_ERROR, "one-way message for " + (m == null ? "unknown function #" + index : "'" + m.name() + "', which is not one-way"));
+      return;
+    }
+    Call call = new Call(-1, body, offset);
+    call.name = m.name();
+    Runnable task = m.accept(call);
+    oneWaysQueued.incrementAndGet();
+    run(ordered, () -> {
+      try {
+        task.run();
+      } finally {
+        oneWaysQueued.decrementAndGet();
+      }
+    });
+  }
+
+  private void run(Runnable task) {
+    run(executor, task);
+  }
+
+  private void run(Executor on, Runnable task) {
+    try {
+      on.execute(task);
+    } catch (RejectedExecutionException e) {
+      close(ErrorCode.SHUTDOWN, "worker shut down");
+    }
+  }
+
+  @Override
+  void onClosed(ConnectionLost e) {}
+
+  /** One call: its id, query bytes and replies. */
+  private final class Call implements IncomingCall {
+    private final long id;
+    private final byte[] body;
+    private final int offset;
+    private volatile String name = "?";
+
+    Call(long id, byte[] body, int offset) {
+      this.id = id;
+      this.body = body;
+      this.offset = offset;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public <Q> Q query(Codec<Q> codec) {
+      return Frames.decode(codec, body, offset, "the query of '" + name + "'");
+    }
+
+    @Override
+    public <R> boolean reply(Codec<R> codec, R value) {
+      if (isClosed()) {
+        return false;
+      }
+      BinaryWriter w = Frames.start(FrameType.OK);
+      w.writeUnsignedVarLong(id);
+      try {
+        codec.encode(value, w);
+        send(w, "the result of '" + name + "'");
+        return true;
+      } catch (WireException e) {
+        fail(e);
+      } catch (RuntimeException e) {
+        fail(new WireException(ErrorCode.PROTOCOL_ERROR, "cannot encode the result of '" + name + "': " + e, e));
+      }
+      return false;
+    }
+
+    @Override
+    public boolean fail(Throwable error) {
+      if (isClosed()) {
+        return false;
+      }
+      BinaryWriter w = Frames.start(FrameType.ERROR);
+      w.writeUnsignedVarLong(id);
+      if (error instanceof WireException e) {
+        WireError.writeInfra(e.code(), e.getMessage(), w);
+      } else {
+        WireError.writeRemote(error, acceptor.workerName(), w);
+      }
+      try {
+        send(w, "the error of '" + name + "'");
+      } catch (WireException tooLarge) {
+        // an error too large to send (a huge message or stack): send a short one so the call ends
+        BinaryWriter small = Frames.start(FrameType.ERROR);
+        small.writeUnsignedVarLong(id);
+        WireError.writeInfra(tooLarge.code(), "the error of '" + name + "' could not be sent: " + tooLarge.getMessage(), small);
+        send(small, "the error of '" + name + "'");
+      }
+      return true;
+    }
+
+    @Override
+    public <U> OutboundStream<U> outbound(Codec<U> codec) {
+      OutboundStream<U> out = new OutboundStream<>(ServerSession.this, id, codec, "'" + name + "'");
+      outStreams.put(id, out);
+      return out;
+    }
+
+    @Override
+    public <U> InboundStream<U> inbound(Codec<U> codec) {
+      InboundStream<U> in = new InboundStream<>(ServerSession.this, id, codec, "the updates of '" + name + "'");
+      inStreams.put(id, in);
+      return in;
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package dev.rpcparallel.internal.session;
+
+import dev.rpcparallel.codec.BinaryReader;
+import dev.rpcparallel.codec.BinaryWriter;
+import dev.rpcparallel.codec.CodecException;
+import dev.rpcparallel.internal.protocol.ConnectionLost;
+import dev.rpcparallel.internal.protocol.Durations;
+import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.protocol.FrameType;
+import dev.rpcparallel.internal.protocol.Frames;
+import dev.rpcparallel.internal.protocol.Preamble;
+import dev.rpcparallel.internal.protocol.WireException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One end of a connection over a {@link Link}: handshake timer, heartbeats, streams and closing.
+ * The link's thread calls the {@link LinkHandler} methods; {@link #send} and {@link #close} may be
+ * called from any thread. Subclasses add the client or server half of the handshake and calls.
+ */
+public abstract class Session implements LinkHandler {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  final Link link;
+  final SessionConfig config;
+  final ConcurrentHashMap<Long, OutboundStream<?>> outStreams = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<Long, InboundStream<?>> inStreams = new ConcurrentHashMap<>();
+  private final CompletableFuture<String> closeFuture = new CompletableFuture<>();
+  private volatile ConnectionLost closed;
+  private volatile boolean open;
+  private volatile boolean authenticated;
+  private Heartbeater heartbeater;
+  private Link.Timer timer;
+
+  Session(Link link, SessionConfig config) {
+    this.link = link;
+    this.config = config;
+  }
+
+  // ---- link events (link thread) ----
+
+  @Override
+  public void onConnected() {
+    timer = link.schedule(
+        () -> close(ErrorCode.HANDSHAKE_TIMEOUT,
+            "handshake not completed within " + Durations.format(config.handshakeTimeout())),
+        config.handshakeTimeout());
+  }
+
+  @Override
+  public void onPreamble(byte[] preamble) {
+    close(ErrorCode.PROTOCOL_ERROR, "unexpected preamble");
+  }
+
+  @Override
+  public final void onFrame(byte[] body) {
+    if (heartbeater != null) {
+      heartbeater.onReceived();
+    }
+    if (closed != null) {
+      return; // frames that arrived in the same read as a fatal one are never looked at
+    }
+    try {
+      handleFrame(body);
+    } catch (WireException e) {
+      close(e.code(), e.getMessage());
+    } catch (CodecException e) {
+      close(ErrorCode.PROTOCOL_ERROR, "malformed " + FrameType.name(body[0]) + " frame: " + e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("closing connection after an unexpected error", e);
+      close(ErrorCode.INTERNAL_ERROR, "internal error: " + e);
+    }
+  }
+
+  private void handleFrame(byte[] body) {
+    BinaryReader in = new BinaryReader(body);
+    byte type = (byte) in.readByte();
+    if (type == FrameType.CLOSE) {
+      ErrorCode code = ErrorCode.fromWire(in.readUnsignedVarLong());
+      closed(code, peerCloseReason(code, in.readString()));
+      link.close();
+      return;
+    }
+    if (!open) {
+      onHandshakeFrame(type, in);
+      return;
+    }
+    switch (type) {
+      case FrameType.HEARTBEAT -> {}
+      case FrameType.CREDIT -> {
+        long id = in.readUnsignedVarLong();
+        long n = in.readUnsignedVarLong();
+        OutboundStream<?> s = outStreams.get(id);
+        if (s != null) {
+          s.onCredit(n);
+        }
+      }
+      case FrameType.ABORT -> {
+        OutboundStream<?> s = outStreams.remove(in.readUnsignedVarLong());
+        if (s != null) {
+          s.onAbort();
+        }
+      }
+      case FrameType.ITEM -> {
+        InboundStream<?> s = inStreams.get(in.readUnsignedVarLong());
+        if (s != null) {
+          s.onItem(body, in.position());
+        }
+      }
+      case FrameType.END -> {
+        InboundStream<?> s = inStreams.remove(in.readUnsignedVarLong());
+        if (s != null) {
+          s.onEnd();
+        }
+      }
+      default -> onOpenFrame(type, in, body);
+    }
+  }
+
+  /**
+   * The reason recorded when the peer closes: its own words, except before authentication, where
+   * an unauthenticated peer must not choose what our errors say.
+   */
+  String peerCloseReason(ErrorCode code, String text) {
+    return text;
+  }
+
+  @Override
+  public final void onFramingError(ErrorCode code, String reason) {
+    close(code, reason);
+  }
+
+  @Override
+  public final void onDisconnected(String detail) {
+    closed(ErrorCode.CONNECTION_CLOSED, detail);
+  }
+
+  abstract void onHandshakeFrame(byte type, BinaryReader in);
+
+  abstract void onOpenFrame(byte type, BinaryReader in, byte[] body);
+
+  /** The peer proved it knows its credential: frames up to the message size limit are accepted. */
+  final void markAuthenticated() {
+    link.trust(config.maxMessageSize());
+    authenticated = true;
+  }
+
+  final boolean isAuthenticated() {
+    return authenticated;
+  }
+
+  /** Handshake complete: stop the handshake timer, start heartbeats. Link thread. */
+  final void markOpen() {
+    if (timer != null) {
+      timer.cancel();
+    }
+    open = true;
+    heartbeater = new Heartbeater(config.missedHeartbeatLimit());
+    scheduleHeartbeat();
+  }
+
+  private void scheduleHeartbeat() {
+    if (closed == null) {
+      timer = link.schedule(this::heartbeatTick, config.heartbeatInterval());
+    }
+  }
+
+  private void heartbeatTick() {
+    if (heartbeater.onTick() == Heartbeater.Action.TIMED_OUT) {
+      close(ErrorCode.HEARTBEAT_TIMEOUT, "no heartbeat received for " + Durations.format(config.heartbeatTimeout()));
+      return;
+    }
+    send(Frames.start(FrameType.HEARTBEAT, 8), "heartbeat");
+    scheduleHeartbeat();
+  }
+
+  /** Open and not closed. */
+  public final boolean isOpen() {
+    return open && closed == null;
+  }
+
+  // ---- sending ----
+
+  /**
+   * Sends a frame body built with {@link Frames#start}.
+   *
+   * @throws WireException of code {@code MESSAGE_TOO_LARGE} without sending anything if the body
+   *     exceeds the limit
+   */
+  final void send(BinaryWriter frame, String what) {
+    send(frame, what, null);
+  }
+
+  final void send(BinaryWriter frame, String what, CompletableFuture<Void> onWritten) {
+    long max = authenticated ? config.maxMessageSize() : Preamble.HANDSHAKE_FRAME_LIMIT;
+    if (frame.size() > max) {
+      throw new WireException(ErrorCode.MESSAGE_TOO_LARGE,
+          what + " of " + frame.size() + " bytes exceeds the maximum message size of " + max + " bytes");
+    }
+    link.send(frame, onWritten);
+  }
+
+  final void sendCredit(long id, long n) {
+    BinaryWriter w = Frames.start(FrameType.CREDIT, 24);
+    w.writeUnsignedVarLong(id).writeUnsignedVarLong(n);
+    send(w, "credit");
+  }
+
+  final void sendAbort(long id) {
+    BinaryWriter w = Frames.start(FrameType.ABORT, 16);
+    w.writeUnsignedVarLong(id);
+    send(w, "abort");
+  }
+
+  // ---- closing ----
+
+  /** Closes the connection, telling the peer why. Idempotent; callable from any thread. */
+  public final void close(ErrorCode code, String reason) {
+    synchronized (this) {
+      if (closed != null) {
+        return;
+      }
+      BinaryWriter w = Frames.start(FrameType.CLOSE);
+      w.writeUnsignedVarLong(code.wire());
+      w.writeString(truncate(reason));
+      link.send(w, null);
+    }
+    closed(code, reason);
+    link.close();
+  }
+
+  /** Keeps CLOSE frames under the pre-authentication frame limit the peer may still enforce. */
+  private static String truncate(String reason) {
+    int max = Preamble.HANDSHAKE_FRAME_LIMIT / 4 - 16; // UTF-8 takes at most 4 bytes per char
+    return reason.length() <= max ? reason : reason.substring(0, max) + "...";
+  }
+
+  /** Records the reason and fails everything pending. The first reason wins. */
+  private void closed(ErrorCode code, String reason) {
+    ConnectionLost e = new ConnectionLost(code, reason);
+    synchronized (this) {
+      if (closed != null) {
+        return;
+      }
+      closed = e;
+    }
+    link.execute(() -> {
+      if (timer != null) {
+        timer.cancel();
+      }
+    });
+    outStreams.values().forEach(OutboundStream::onAbort);
+    outStreams.clear();
+    inStreams.values().forEach(s -> s.onError(e));
+    inStreams.clear();
+    onClosed(e);
+    closeFuture.complete(reason);
+  }
+
+  /** The name put on errors sent from this side (the worker's name or id, or "client"). */
+  abstract String localName();
+
+  /** Fails what the subclass has pending. */
+  abstract void onClosed(ConnectionLost e);
+
+  /** Why the connection closed, or null while it is open. */
+  public final String closeReason() {
+    ConnectionLost c = closed;
+    return c == null ? null : c.reason();
+  }
+
+  /** The code of the close, or null while open. */
+  public final ErrorCode closeCode() {
+    ConnectionLost c = closed;
+    return c == null ? null : c.closeCode();
+  }
+
+  public final boolean isClosed() {
+    return closed != null;
+  }
+
+  /** Completes with the close reason when the connection closes. */
+  public final CompletableFuture<String> closeFuture() {
+    return closeFuture;
+  }
+
+  /** The error for work attempted after the close. */
+  final ConnectionLost closedError() {
+    ConnectionLost c = closed;
+    return c != null ? c : new ConnectionLost(ErrorCode.CONNECTION_CLOSED, "closed");
+  }
+
+  /** The session's settings. */
+  public final SessionConfig config() {
+    return config;
+  }
+
+  public final String remoteAddress() {
+    return link.remoteAddress();
+  }
+}

@@ -1,0 +1,22 @@
+package dev.rpcparallel.internal.session;
+
+import java.time.Duration;
+
+/**
+ * The settings a session runs with (the engine derives them from the public {@code RpcSettings}).
+ *
+ * @param maxMessageSize largest frame body accepted or sent after authentication
+ * @param handshakeTimeout how long the handshake may take
+ * @param heartbeatInterval how often a heartbeat is sent
+ * @param heartbeatTimeout silence after which the connection is closed
+ * @param streamWindow bytes a stream may have in flight before its producer waits
+ */
+public record SessionConfig(
+    long maxMessageSize, Duration handshakeTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, int streamWindow) {
+
+  /** Heartbeat ticks without receiving anything after which the connection is dead. */
+  int missedHeartbeatLimit() {
+    long interval = heartbeatInterval.toNanos();
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (heartbeatTimeout.toNanos() + interval - 1) / interval));
+  }
+}

@@ -1,0 +1,227 @@
+package dev.rpcparallel.internal.transport;
+
+import dev.rpcparallel.codec.BinaryWriter;
+import dev.rpcparallel.internal.protocol.FrameReader;
+import dev.rpcparallel.internal.protocol.Preamble;
+import dev.rpcparallel.internal.session.Link;
+import dev.rpcparallel.internal.session.LinkHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * A {@link Link} over a Netty channel. Inbound bytes are split into frames by a {@link
+ * FrameReader} (servers first read the preamble); outbound frames from any thread are coalesced
+ * into one event-loop task and one flush per batch, so many calls in flight cost few syscalls and
+ * wake-ups. The link's thread is the channel's event loop.
+ */
+final class NettyLink extends ChannelInboundHandlerAdapter implements Link, FrameReader.Sink {
+  /** Frames up to this size are copied into one pooled direct buffer with their length. */
+  private static final int SMALL_FRAME = 64 * 1024;
+  /** Larger frames are written in slices of this size through pooled direct buffers. */
+  private static final int CHUNK = 1 << 20;
+
+  private record Pending(ByteBuffer bytes, boolean framed, CompletableFuture<Void> written) {}
+
+  private final Channel channel;
+  private final FrameReader reader;
+  private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Runnable drain = this::drain;
+  private LinkHandler handler;
+
+  private NettyLink(Channel channel, boolean server) {
+    this.channel = channel;
+    this.reader = new FrameReader(this, server, Preamble.HANDSHAKE_FRAME_LIMIT);
+  }
+
+  /** Puts a new link and its session at the end of {@code channel}'s pipeline. */
+  static void install(Channel channel, boolean server, Function<Link, LinkHandler> sessions) {
+    NettyLink link = new NettyLink(channel, server);
+    link.handler = sessions.apply(link);
+    channel.pipeline().addLast(link);
+  }
+
+  // ---- inbound (event loop) ----
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    handler.onConnected();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf buf = (ByteBuf) msg;
+    try {
+      for (ByteBuffer b : buf.nioBufferCount() == 1 ? new ByteBuffer[] {buf.nioBuffer()} : buf.nioBuffers()) {
+        reader.feed(b);
+      }
+    } catch (FrameReader.FramingException e) {
+      handler.onFramingError(e.code(), e.getMessage());
+      channel.close();
+    } finally {
+      buf.release();
+    }
+  }
+
+  @Override
+  public void onPreamble(byte[] preamble) {
+    handler.onPreamble(preamble);
+  }
+
+  @Override
+  public void onFrame(byte[] body) {
+    handler.onFrame(body);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    String partial = reader.partialFrameAtEof();
+    handler.onDisconnected(partial != null ? partial : "EOF");
+    discard();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    handler.onDisconnected("transport error: " + cause.getMessage());
+    channel.close();
+  }
+
+  // ---- Link ----
+
+  @Override
+  public void sendPreamble(byte[] preamble) {
+    enqueue(new Pending(ByteBuffer.wrap(preamble.clone()), false, null));
+  }
+
+  @Override
+  public void send(BinaryWriter frameBody, CompletableFuture<Void> written) {
+    enqueue(new Pending(frameBody.asReadOnlyBuffer(), true, written));
+  }
+
+  private void enqueue(Pending p) {
+    queue.add(p);
+    if (scheduled.compareAndSet(false, true)) {
+      execute(drain);
+    }
+  }
+
+  private void drain() {
+    scheduled.set(false);
+    Pending p;
+    boolean wrote = false;
+    while ((p = queue.poll()) != null) {
+      if (!channel.isActive()) {
+        fail(p);
+        continue;
+      }
+      write(p);
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+  }
+
+  private void write(Pending p) {
+    ByteBuffer bytes = p.bytes();
+    int size = bytes.remaining();
+    ChannelPromise last = p.written() == null ? channel.voidPromise() : promiseFor(p.written());
+    if (!p.framed()) {
+      channel.write(Unpooled.wrappedBuffer(bytes), last);
+      return;
+    }
+    if (size <= SMALL_FRAME) {
+      ByteBuf buf = channel.alloc().directBuffer(4 + size);
+      buf.writeInt(size).writeBytes(bytes);
+      channel.write(buf, last);
+      return;
+    }
+    ByteBuf header = channel.alloc().directBuffer(4).writeInt(size);
+    channel.write(header, channel.voidPromise());
+    ByteBuf body = Unpooled.wrappedBuffer(bytes);
+    for (int off = 0; off < size; off += CHUNK) {
+      boolean isLast = off + CHUNK >= size;
+      channel.write(body.retainedSlice(off, Math.min(CHUNK, size - off)), isLast ? last : channel.voidPromise());
+    }
+    body.release();
+  }
+
+  private ChannelPromise promiseFor(CompletableFuture<Void> written) {
+    ChannelPromise promise = channel.newPromise();
+    promise.addListener(f -> {
+      if (f.isSuccess()) {
+        written.complete(null);
+      } else {
+        written.completeExceptionally(new IOException("write failed: " + f.cause(), f.cause()));
+      }
+    });
+    return promise;
+  }
+
+  /** Fails anything still queued (after the channel closed). */
+  private void discard() {
+    Pending p;
+    while ((p = queue.poll()) != null) {
+      fail(p);
+    }
+  }
+
+  private static void fail(Pending p) {
+    if (p.written() != null) {
+      p.written().completeExceptionally(new IOException("connection closed before the frame was written"));
+    }
+  }
+
+  @Override
+  public void trust(long maxFrame) {
+    reader.trust(maxFrame);
+  }
+
+  @Override
+  public void close() {
+    execute(() -> {
+      drain();
+      channel.close();
+    });
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    try {
+      channel.eventLoop().execute(task);
+    } catch (RejectedExecutionException e) {
+      // the event loop is shutting down; the channel closes with it
+    }
+  }
+
+  @Override
+  public Timer schedule(Runnable task, Duration delay) {
+    try {
+      io.netty.util.concurrent.ScheduledFuture<?> f =
+          channel.eventLoop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+      return () -> f.cancel(false);
+    } catch (RejectedExecutionException e) {
+      return () -> {};
+    }
+  }
+
+  @Override
+  public String remoteAddress() {
+    return String.valueOf(channel.remoteAddress()).replaceFirst("^/", "");
+  }
+}
