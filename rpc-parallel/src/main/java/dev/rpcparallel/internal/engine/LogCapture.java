@@ -43,8 +43,15 @@ public final class LogCapture implements SLF4JServiceProvider {
     return org.slf4j.LoggerFactory.getILoggerFactory() instanceof Factory;
   }
 
-  @Override
-  public void initialize() {
+  /** SLF4J asks for some parts (the MDC adapter) before {@link #initialize()}. */
+  private synchronized SLF4JServiceProvider delegate() {
+    if (delegate == null) {
+      delegate = findDelegate();
+    }
+    return delegate;
+  }
+
+  private static SLF4JServiceProvider findDelegate() {
     SLF4JServiceProvider found = null;
     for (SLF4JServiceProvider p : ServiceLoader.load(SLF4JServiceProvider.class, LogCapture.class.getClassLoader())) {
       if (!(p instanceof LogCapture)) {
@@ -52,9 +59,14 @@ public final class LogCapture implements SLF4JServiceProvider {
         break;
       }
     }
-    delegate = found != null ? found : new NOP_FallbackServiceProvider();
-    delegate.initialize();
-    factory = new Factory(delegate.getLoggerFactory());
+    SLF4JServiceProvider p = found != null ? found : new NOP_FallbackServiceProvider();
+    p.initialize();
+    return p;
+  }
+
+  @Override
+  public synchronized void initialize() {
+    factory = new Factory(delegate().getLoggerFactory());
   }
 
   @Override
@@ -64,12 +76,12 @@ public final class LogCapture implements SLF4JServiceProvider {
 
   @Override
   public IMarkerFactory getMarkerFactory() {
-    return delegate.getMarkerFactory();
+    return delegate().getMarkerFactory();
   }
 
   @Override
   public MDCAdapter getMDCAdapter() {
-    return delegate.getMDCAdapter();
+    return delegate().getMDCAdapter();
   }
 
   @Override

@@ -77,10 +77,8 @@ public final class WorkerRuntime {
       rt.engine = makeApp.apply(new AppParams(config.settings(), config.secret()));
       return rt.start();
     } catch (Throwable t) {
-      rt.err.println("rpc-parallel worker " + config.nameOrId() + ": " + t + "; exiting with status 254");
       t.printStackTrace(rt.err);
-      rt.policy.failed(t.toString());
-      return ExitPolicy.EXIT_FAILURE;
+      return rt.startupFailed(t.toString());
     }
   }
 
@@ -108,8 +106,7 @@ public final class WorkerRuntime {
       state = spec.initWorkerState(arg, context);
     } catch (Throwable t) {
       // Print first: the master shows the output it has when the spawn fails.
-      err.println("rpc-parallel worker " + config.nameOrId() + ": initWorkerState failed: " + t + "; exiting with status 254");
-      policy.failed("initWorkerState failed");
+      startupFailed("initWorkerState failed: " + t);
       master.call(MasterSpec.REGISTER, new MasterSpec.Registration("", 0, Optional.of(t.toString())));
       return ExitPolicy.EXIT_FAILURE;
     }
@@ -146,9 +143,9 @@ public final class WorkerRuntime {
     return Errors.await(exit);
   }
 
+  /** A failure of the start-up itself: the main thread returns the status (no policy involved). */
   private int startupFailed(String why) {
     err.println("rpc-parallel worker " + config.nameOrId() + ": " + why + "; exiting with status 254");
-    policy.failed(why);
     return ExitPolicy.EXIT_FAILURE;
   }
 

@@ -124,11 +124,6 @@ public final class ExitPolicy {
     decide(EXIT_FAILURE, "uncaught exception: " + error);
   }
 
-  /** Any other failure that ends the worker (start-up, registration). */
-  public void failed(String why) {
-    decide(EXIT_FAILURE, why);
-  }
-
   private synchronized boolean initialOpened() {
     return initialOpened;
   }
