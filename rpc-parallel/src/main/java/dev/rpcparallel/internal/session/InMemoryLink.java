@@ -28,6 +28,7 @@ public final class InMemoryLink implements Link {
   private LinkHandler handler;
   private volatile long limit = Preamble.HANDSHAKE_FRAME_LIMIT;
   private volatile boolean closed;
+  private volatile boolean dropping;
 
   private InMemoryLink(Executor executor, ScheduledExecutorService timers, String name) {
     this.thread = new SerializingExecutor(executor);
@@ -41,8 +42,9 @@ public final class InMemoryLink implements Link {
    *
    * @param executor runs the link threads (events never block)
    * @param timers runs timers (heartbeats, handshake timeouts)
+   * @return the client's end
    */
-  public static void connect(
+  public static InMemoryLink connect(
       Executor executor,
       ScheduledExecutorService timers,
       java.util.function.Function<Link, LinkHandler> client,
@@ -55,6 +57,20 @@ public final class InMemoryLink implements Link {
     c.handler = client.apply(c);
     s.execute(s.handler::onConnected);
     c.execute(c.handler::onConnected);
+    return c;
+  }
+
+  /** The other end. */
+  public InMemoryLink peer() {
+    return peer;
+  }
+
+  /**
+   * While true, what this end sends is lost, as over a cut network link: the peer hears nothing,
+   * not even EOF. For tests of heartbeat and handshake timeouts.
+   */
+  public void dropOutbound(boolean drop) {
+    this.dropping = drop;
   }
 
   @Override
@@ -88,7 +104,7 @@ public final class InMemoryLink implements Link {
   /** Runs {@code event} on the peer's thread unless a side has closed; completes {@code written} there. */
   private void deliver(java.util.function.Consumer<InMemoryLink> event, CompletableFuture<Void> written) {
     InMemoryLink p = peer;
-    if (closed) {
+    if (closed || dropping) {
       fail(written);
       return;
     }
@@ -127,7 +143,9 @@ public final class InMemoryLink implements Link {
     closed = true;
     // EOF reaches the peer after the frames sent before it; both ends then see the link down.
     try {
-      peer.thread.execute(() -> peer.disconnected("EOF"));
+      if (!dropping) {
+        peer.thread.execute(() -> peer.disconnected("EOF"));
+      }
       thread.execute(() -> handler.onDisconnected("closed by this side"));
     } catch (RejectedExecutionException e) {
       // shutting down: nobody is left to tell

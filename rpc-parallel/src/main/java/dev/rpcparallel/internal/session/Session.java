@@ -218,16 +218,15 @@ public abstract class Session implements LinkHandler {
 
   /** Closes the connection, telling the peer why. Idempotent; callable from any thread. */
   public final void close(ErrorCode code, String reason) {
-    synchronized (this) {
-      if (closed != null) {
-        return;
-      }
-      BinaryWriter w = Frames.start(FrameType.CLOSE);
-      w.writeUnsignedVarLong(code.wire());
-      w.writeString(truncate(reason));
-      link.send(w, null);
+    ConnectionLost e = record(code, reason);
+    if (e == null) {
+      return;
     }
-    closed(code, reason);
+    BinaryWriter w = Frames.start(FrameType.CLOSE);
+    w.writeUnsignedVarLong(code.wire());
+    w.writeString(truncate(reason));
+    link.send(w, null);
+    finishClose(e);
     link.close();
   }
 
@@ -237,15 +236,31 @@ public abstract class Session implements LinkHandler {
     return reason.length() <= max ? reason : reason.substring(0, max) + "...";
   }
 
-  /** Records the reason and fails everything pending. The first reason wins. */
+  /** The peer closed, or the link went down. The first reason wins. */
   private void closed(ErrorCode code, String reason) {
+    ConnectionLost e = record(code, reason);
+    if (e != null) {
+      finishClose(e);
+    }
+  }
+
+  /**
+   * Records why the connection closed, before anything else happens (replies to our CLOSE can
+   * arrive while we are still closing); returns null if a reason was recorded already.
+   */
+  private ConnectionLost record(ErrorCode code, String reason) {
     ConnectionLost e = new ConnectionLost(code, reason);
     synchronized (this) {
       if (closed != null) {
-        return;
+        return null;
       }
       closed = e;
     }
+    return e;
+  }
+
+  /** Fails everything pending. */
+  private void finishClose(ConnectionLost e) {
     link.execute(() -> {
       if (timer != null) {
         timer.cancel();
@@ -256,7 +271,7 @@ public abstract class Session implements LinkHandler {
     inStreams.values().forEach(s -> s.onError(e));
     inStreams.clear();
     onClosed(e);
-    closeFuture.complete(reason);
+    closeFuture.complete(e.reason());
   }
 
   /** The name put on errors sent from this side (the worker's name or id, or "client"). */
