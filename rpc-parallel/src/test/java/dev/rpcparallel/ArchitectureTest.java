@@ -1,0 +1,102 @@
+package dev.rpcparallel;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layout of SPEC §3.6: API packages hold API only and reach the engine through the facade;
+ * the engine's layers (protocol ← session ← transport ← engine, with concurrent, process and
+ * lifecycle below the engine) have no cycles and never reach upward.
+ */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.rpcparallel");
+    // Every rule below would pass vacuously on an empty import.
+    org.assertj.core.api.Assertions.assertThat(classes.contain(RpcParallel.class)).isTrue();
+    org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.internal.engine.Engine")).isTrue();
+  }
+
+  @Test
+  void internalPackagesHaveNoCycles() {
+    slices().matching("dev.rpcparallel.internal.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void apiTypesDoNotDependOnNetty() {
+    noClasses().that().resideInAnyPackage("dev.rpcparallel", "dev.rpcparallel.codec")
+        .should().dependOnClassesThat().resideInAPackage("io.netty..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheFacadeReachesTheEngine() {
+    noClasses().that().resideInAnyPackage("dev.rpcparallel", "dev.rpcparallel.codec")
+        .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName())
+        .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName() + "$Builder")
+        .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName() + "$HandleAccess")
+        .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel.internal..")
+        .because("the API reaches the engine only through its facade")
+        .check(classes);
+  }
+
+  @Test
+  void codecsDependOnNothingElseOfTheLibrary() {
+    noClasses().that().resideInAPackage("dev.rpcparallel.codec")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.rpcparallel", "dev.rpcparallel.internal..")
+        .check(classes);
+  }
+
+  @Test
+  void internalLayersNeverReachUpward() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInAnyPackage("dev.rpcparallel..")
+        .layer("Api").definedBy("dev.rpcparallel")
+        .layer("Engine").definedBy("dev.rpcparallel.internal.engine..")
+        .layer("Transport").definedBy("dev.rpcparallel.internal.transport..")
+        .layer("Session").definedBy("dev.rpcparallel.internal.session..")
+        .layer("Protocol").definedBy("dev.rpcparallel.internal.protocol..")
+        .layer("Process").definedBy("dev.rpcparallel.internal.process..")
+        .layer("Lifecycle").definedBy("dev.rpcparallel.internal.lifecycle..")
+        .layer("Concurrent").definedBy("dev.rpcparallel.internal.concurrent..")
+        .whereLayer("Engine").mayOnlyBeAccessedByLayers("Api")
+        .whereLayer("Transport").mayOnlyBeAccessedByLayers("Engine")
+        .whereLayer("Session").mayOnlyBeAccessedByLayers("Transport", "Engine")
+        .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Session", "Transport", "Engine")
+        .whereLayer("Process").mayOnlyBeAccessedByLayers("Engine")
+        .whereLayer("Lifecycle").mayOnlyBeAccessedByLayers("Engine")
+        .whereLayer("Concurrent").mayOnlyBeAccessedByLayers("Session", "Transport", "Lifecycle", "Engine")
+        .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine")
+        .check(classes);
+  }
+
+  @Test
+  void theLayersBelowTheEngineDoNotKnowTheApi() {
+    noClasses().that().resideInAnyPackage(
+            "dev.rpcparallel.internal.protocol..", "dev.rpcparallel.internal.session..",
+            "dev.rpcparallel.internal.transport..", "dev.rpcparallel.internal.process..",
+            "dev.rpcparallel.internal.lifecycle..", "dev.rpcparallel.internal.concurrent..")
+        .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel")
+        .because("errors travel as internal values that the engine maps to API exceptions")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheTransportUsesNetty() {
+    noClasses().that().resideOutsideOfPackage("dev.rpcparallel.internal.transport..")
+        .and().resideInAPackage("dev.rpcparallel..")
+        .should().dependOnClassesThat().resideInAPackage("io.netty..")
+        .check(classes);
+  }
+}
