@@ -23,20 +23,20 @@ public final class BenchWorker extends SimpleWorkerSpec<Void, Void> {
   public record StreamRequest(int itemSize, int items) {}
 
   /** Echo: the response is the query. */
-  public static final Rpc<byte[], byte[]> ECHO = Rpc.of("echo", Codecs.BYTES, Codecs.BYTES);
+  public static final Rpc<BenchWorker, byte[], byte[]> ECHO = Rpc.of("echo", Codecs.BYTES, Codecs.BYTES);
 
   /** Server stream of equal items. */
-  public static final Pipe<StreamRequest, byte[]> STREAM =
+  public static final Pipe<BenchWorker, StreamRequest, byte[]> STREAM =
       Pipe.of("stream", Codecs.derive(StreamRequest.class), Codecs.BYTES);
 
   /** Bulk upload: any value; the response is its length as 8 big-endian bytes. */
-  public static final Rpc<byte[], byte[]> BULK = Rpc.of("bulk", Codecs.BYTES, Codecs.BYTES);
+  public static final Rpc<BenchWorker, byte[], byte[]> BULK = Rpc.of("bulk", Codecs.BYTES, Codecs.BYTES);
 
   /**
    * Probe for the spawn benchmark: {@code [pid, epoch ms when initWorkerState ran]} of the worker
    * JVM (the pid is what {@code /proc/<pid>/status} is read from).
    */
-  public static final Rpc<Void, long[]> PROBE = Rpc.of("probe", Codecs.VOID, Codecs.LONG_ARRAY);
+  public static final Rpc<BenchWorker, Void, long[]> PROBE = Rpc.of("probe", Codecs.VOID, Codecs.LONG_ARRAY);
 
   /** Wall-clock time (epoch ms) at which {@link #initWorkerState} ran in this JVM, or 0. */
   private static volatile long initEpochMillis;

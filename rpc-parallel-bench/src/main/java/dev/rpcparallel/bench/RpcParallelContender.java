@@ -24,7 +24,7 @@ public final class RpcParallelContender implements Contender {
 
   private ServerProcess server;
   private RpcParallel app;
-  private Connection conn;
+  private Connection<BenchWorker> conn;
 
   @Override
   public String name() {
@@ -40,7 +40,8 @@ public final class RpcParallelContender implements Contender {
   @Override
   public void start() throws IOException {
     server = ServerProcess.launchAnnouncing(RpcParallelServer.WORKER, RpcParallelServer.class);
-    Worker worker = Worker.CODEC.fromBytes(Base64.getDecoder().decode(server.announced()));
+    Worker<BenchWorker> worker =
+        Worker.codec(BenchWorker.class).fromBytes(Base64.getDecoder().decode(server.announced()));
     app = RpcParallel.builder().settings(BenchWorker.SETTINGS).build();
     conn = app.connect(worker);
   }

@@ -108,18 +108,18 @@ public final class SpawnBench {
 
       @Override
       public Sample run(int n, long rssDelayMs) throws Exception {
-        List<Future<Connection>> fs = new ArrayList<>(n);
+        List<Future<Connection<BenchWorker>>> fs = new ArrayList<>(n);
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
           fs.add(pool.submit(() -> {
-            Connection c = app.spawnAndConnect(new BenchWorker(), null, null, opts);
+            Connection<BenchWorker> c = app.spawnAndConnect(new BenchWorker(), null, null, opts);
             c.call(BenchWorker.ECHO, new byte[] {1});
             return c;
           }));
         }
-        List<Connection> cs = new ArrayList<>(n);
+        List<Connection<BenchWorker>> cs = new ArrayList<>(n);
         Exception failure = null;
-        for (Future<Connection> f : fs) {
+        for (Future<Connection<BenchWorker>> f : fs) {
           try {
             cs.add(f.get(60, TimeUnit.SECONDS));
           } catch (Exception e) {
@@ -131,15 +131,15 @@ public final class SpawnBench {
         double cpu = Double.NaN;
         try {
           if (failure == null && n == 1) {
-            long pid = cs.get(0).call(BenchWorker.PROBE, null)[0];
+            long pid = cs.get(0).call(BenchWorker.PROBE)[0];
             Thread.sleep(rssDelayMs);
             rss = rssKiB(pid);
             cpu = cpuMs(pid);
             idleHook.run();
           }
         } finally {
-          for (Connection c : cs) {
-            Worker w = c.worker();
+          for (Connection<BenchWorker> c : cs) {
+            Worker<BenchWorker> w = c.worker();
             c.close(); // ShutdownOn.CONNECTION_CLOSED: the worker exits
             app.onExit(w).get(30, TimeUnit.SECONDS);
           }

@@ -38,9 +38,10 @@ public final class Demo {
   /** Runs the demo; returns whether no descendant process is left. */
   public static boolean run(Consumer<String> out) {
     try (RpcParallel app = RpcParallel.create()) {
-      Worker worker = app.spawn(new SumWorker(), "hello world ", SpawnOptions.builder().name("demo-worker").build());
+      Worker<SumWorker> worker =
+          app.spawn(new SumWorker(), "hello world ", SpawnOptions.builder().name("demo-worker").build());
       out.accept("spawned " + worker);
-      try (Connection c = app.connect(worker)) {
+      try (Connection<SumWorker> c = app.connect(worker)) {
         out.accept("rpc: sum(42) = " + c.call(SumWorker.SUM, 42));
         c.sendAsync(SumWorker.SAY, "hello from the master").join();
         out.accept("one-way: sent \"hello from the master\"");

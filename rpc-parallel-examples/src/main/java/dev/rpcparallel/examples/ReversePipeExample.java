@@ -38,7 +38,7 @@ public final class ReversePipeExample {
   /** A shard: collects what the caller streams to it. */
   public static final class Shard extends StatelessWorkerSpec {
     /** Query: the shard's index; updates: numbers; response: one line per number, newest first. */
-    public static final ReversePipe<Integer, Integer, List<String>> COLLECT =
+    public static final ReversePipe<Shard, Integer, Integer, List<String>> COLLECT =
         ReversePipe.of("collect", Codecs.INT, Codecs.INT, Codecs.list(Codecs.STRING));
 
     @Override
@@ -56,13 +56,13 @@ public final class ReversePipeExample {
   public static void run(Consumer<String> out) {
     int shards = 10;
     try (RpcParallel app = RpcParallel.create()) {
-      List<CompletableFuture<Worker>> spawned = IntStream.range(0, shards)
+      List<CompletableFuture<Worker<Shard>>> spawned = IntStream.range(0, shards)
           .mapToObj(i -> app.spawnAsync(new Shard(), null, SpawnOptions.builder().name("shard-" + i).build()))
           .collect(Collectors.toList());
-      List<Connection> conns = new ArrayList<>();
+      List<Connection<Shard>> conns = new ArrayList<>();
       List<ReverseCall<Integer, List<String>>> calls = new ArrayList<>();
       for (int i = 0; i < shards; i++) {
-        Connection c = app.connect(spawned.get(i).join());
+        Connection<Shard> c = app.connect(spawned.get(i).join());
         conns.add(c);
         calls.add(c.openReverse(Shard.COLLECT, i));
       }

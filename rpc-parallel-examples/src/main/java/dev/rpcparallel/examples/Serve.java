@@ -33,7 +33,7 @@ public final class Serve {
 
   /** A counter: the worker state, shared by all connections. */
   public static final class Counter extends SimpleWorkerSpec<Integer, AtomicInteger> {
-    public static final Rpc<Void, Integer> INCR = Rpc.of("incr", Codecs.VOID, Codecs.INT);
+    public static final Rpc<Counter, Void, Integer> INCR = Rpc.of("incr", Codecs.VOID, Codecs.INT);
 
     public Counter() {
       super(Codecs.INT);
@@ -54,10 +54,10 @@ public final class Serve {
     boolean ok = true;
     try (RpcParallel app = RpcParallel.create()) {
       for (int i = 0; i < 10; i++) {
-        Worker w = app.serve(new Counter(), i);
-        try (Connection c1 = app.connect(w); Connection c2 = app.connect(w)) {
-          int a = c1.call(Counter.INCR, null);
-          int b = c2.call(Counter.INCR, null);
+        Worker<Counter> w = app.serve(new Counter(), i);
+        try (Connection<Counter> c1 = app.connect(w); Connection<Counter> c2 = app.connect(w)) {
+          int a = c1.call(Counter.INCR);
+          int b = c2.call(Counter.INCR);
           c1.closeServer();
           String refused;
           try {
@@ -67,7 +67,7 @@ public final class Serve {
           } catch (RpcParallelException e) {
             refused = "new connection refused";
           }
-          int c = c1.call(Counter.INCR, null);
+          int c = c1.call(Counter.INCR);
           ok &= a == i + 1 && b == i + 2 && c == i + 3;
           out.accept("server " + i + ": conn1 " + a + ", conn2 " + b + ", " + refused + ", conn1 " + c);
         }

@@ -10,7 +10,6 @@ import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.codec.Codecs;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -35,7 +34,7 @@ public final class SpawnInForeground {
 
   /** Prints its argument on the worker's stdout. */
   public static final class Printer extends StatelessWorkerSpec {
-    public static final Rpc<String, Void> PRINT = Rpc.of("print", Codecs.STRING, Codecs.VOID);
+    public static final Rpc<Printer, String, Void> PRINT = Rpc.of("print", Codecs.STRING, Codecs.VOID);
 
     @Override
     public void implement(Implementations<Void, Void> table) {
@@ -48,24 +47,23 @@ public final class SpawnInForeground {
   }
 
   public static void run(Consumer<String> out) throws InterruptedException {
-    try (RpcParallel app = RpcParallel.create()) {
-      ForegroundWorker fg = app.spawnInForeground(new Printer(), null, SpawnOptions.builder().name("foreground").build());
+    // Closing the ForegroundWorker closes the process's streams (and would end it, had it not exited).
+    try (RpcParallel app = RpcParallel.create();
+        ForegroundWorker<Printer> fg =
+            app.spawnInForeground(new Printer(), null, SpawnOptions.builder().name("foreground").build())) {
       Process process = fg.process();
       // Read both streams while the worker runs, so it can never block on a full pipe.
       CompletableFuture<String> stdout = readAll(process.getInputStream());
       CompletableFuture<String> stderr = readAll(process.getErrorStream());
-      try (Connection c = app.connect(fg.worker())) {
+      try (Connection<Printer> c = app.connect(fg.worker())) {
         c.call(Printer.PRINT, "HELLO");
         c.call(Printer.PRINT, "HELLO2");
       }
       app.shutdown(fg.worker()).join();
       int status = process.waitFor(); // reaps the child
-      process.getOutputStream().close();
       stdout.join().lines().forEach(l -> out.accept("[WORKER STDOUT]: " + l));
       stderr.join().lines().forEach(l -> out.accept("[WORKER STDERR]: " + l));
       out.accept("worker exited with status " + status);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -23,7 +23,7 @@ public final class StateRpcExample {
 
   /** Answers its greeting, then streams n letters. */
   public static final class Speller extends SimpleWorkerSpec<String, String> {
-    public static final StateRpc<Integer, String, Character> SPELL =
+    public static final StateRpc<Speller, Integer, String, Character> SPELL =
         StateRpc.of("spell", Codecs.INT, Codecs.STRING, Codecs.CHAR);
 
     public Speller() {
@@ -49,7 +49,8 @@ public final class StateRpcExample {
 
   public static void run(int n, Consumer<String> out) {
     try (RpcParallel app = RpcParallel.create();
-        Connection c = app.spawnAndConnect(new Speller(), "hello world ", null, SpawnOptions.builder().name("speller").build());
+        Connection<Speller> c =
+            app.spawnAndConnect(new Speller(), "hello world ", null, SpawnOptions.builder().name("speller").build());
         StateStream<String, Character> s = c.openState(Speller.SPELL, n)) {
       StringBuilder state = new StringBuilder(s.state());
       s.updates().forEachRemaining(state::append);

@@ -27,10 +27,10 @@ import java.util.stream.IntStream;
  * Workers passed as values, and a worker that streams to other workers (the original's {@code
  * stream_workers.ml}). The master spawns one {@link Streamer} and N {@link Processor}s, and hands
  * each processor the streamer's {@link Worker} handle as the argument of a function (handles
- * travel with {@link Worker#CODEC}). Each processor connects to the streamer itself and subscribes
- * to its {@link Pipe}; the streamer then sends each element 0..num-elts-1 to one subscriber chosen
- * at random. The master collects every processor's elements and checks that each arrived exactly
- * once.
+ * travel with {@link Worker#codec(Class)}, typed by worker). Each processor connects to the
+ * streamer itself and subscribes to its {@link Pipe}; the streamer then sends each element
+ * 0..num-elts-1 to one subscriber chosen at random. The master collects every processor's
+ * elements and checks that each arrived exactly once.
  *
  * <p>Arguments: {@code [-num-elts 10] [-num-workers 4]}. Prints {@code Ok.} (or the elements
  * received if any is missing or duplicated).
@@ -47,9 +47,10 @@ public final class StreamWorkers {
   /** Holds the subscriptions and, on {@link #START}, fans the elements out to them at random. */
   public static final class Streamer extends SimpleWorkerSpec<StreamConfig, StreamState> {
     /** A subscription: stays open until the streamer has sent everything. */
-    public static final Pipe<Void, Integer> SUBSCRIBE = Pipe.of("subscribe", Codecs.VOID, Codecs.INT);
+    public static final Pipe<Streamer, Void, Integer> SUBSCRIBE =
+        Pipe.of("subscribe", Codecs.VOID, Codecs.INT);
     /** Waits for every subscriber, sends the elements, closes the subscriptions. */
-    public static final Rpc<Void, Void> START = Rpc.of("start", Codecs.VOID, Codecs.VOID);
+    public static final Rpc<Streamer, Void, Void> START = Rpc.of("start", Codecs.VOID, Codecs.VOID);
 
     public Streamer() {
       super(Codecs.derive(StreamConfig.class));
@@ -83,8 +84,8 @@ public final class StreamWorkers {
 
   /** Given a streamer's handle, subscribes to it and returns every element it was sent. */
   public static final class Processor extends SimpleWorkerSpec<Void, WorkerContext> {
-    public static final Rpc<Worker, List<Integer>> PROCESS_ELTS =
-        Rpc.of("process_elts", Worker.CODEC, Codecs.list(Codecs.INT));
+    public static final Rpc<Processor, Worker<Streamer>, List<Integer>> PROCESS_ELTS =
+        Rpc.of("process_elts", Worker.codec(Streamer.class), Codecs.list(Codecs.INT));
 
     public Processor() {
       super(Codecs.VOID);
@@ -99,8 +100,8 @@ public final class StreamWorkers {
     public void implement(Implementations<WorkerContext, Void> table) {
       table.rpc(PROCESS_ELTS, (context, conn, streamer) -> {
         List<Integer> got = new ArrayList<>();
-        try (Connection c = context.app().connect(streamer);
-            StreamReader<Integer> elts = c.open(Streamer.SUBSCRIBE, null)) {
+        try (Connection<Streamer> c = context.app().connect(streamer);
+            StreamReader<Integer> elts = c.open(Streamer.SUBSCRIBE)) {
           elts.forEachRemaining(got::add);
         }
         return got;
@@ -110,21 +111,20 @@ public final class StreamWorkers {
 
   public static void run(int numElts, int numWorkers, Consumer<String> out) {
     try (RpcParallel app = RpcParallel.create()) {
-      CompletableFuture<Worker> streamerF = app.spawnAsync(
+      CompletableFuture<Worker<Streamer>> streamerF = app.spawnAsync(
           new Streamer(), new StreamConfig(numElts, numWorkers), SpawnOptions.builder().name("streamer").build());
-      List<CompletableFuture<Worker>> processorsF = IntStream.range(0, numWorkers)
+      List<CompletableFuture<Worker<Processor>>> processorsF = IntStream.range(0, numWorkers)
           .mapToObj(i -> app.spawnAsync(new Processor(), null, SpawnOptions.builder().name("processor-" + i).build()))
           .collect(Collectors.toList());
-      Worker streamer = streamerF.join();
-      List<Connection> processors = processorsF.stream().map(f -> app.connect(f.join())).collect(Collectors.toList());
+      Worker<Streamer> streamer = streamerF.join();
+      List<Connection<Processor>> processors =
+          processorsF.stream().map(f -> app.connect(f.join())).collect(Collectors.toList());
 
       // Each processor subscribes on its own; the streamer's START waits for all of them.
       List<CompletableFuture<List<Integer>>> results = processors.stream()
           .map(p -> p.callAsync(Processor.PROCESS_ELTS, streamer))
           .collect(Collectors.toList());
-      try (Connection s = app.connect(streamer)) {
-        s.call(Streamer.START, null);
-      }
+      app.withConnection(streamer, s -> s.call(Streamer.START));
       List<Integer> all = new ArrayList<>();
       results.forEach(r -> all.addAll(r.join()));
       all.sort(null);

@@ -28,7 +28,7 @@ public final class SumAndProduct {
 
   /** Sums 0..n-1. */
   public static final class Adder extends StatelessWorkerSpec {
-    public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+    public static final Rpc<Adder, Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
 
     @Override
     public void implement(Implementations<Void, Void> table) {
@@ -44,7 +44,7 @@ public final class SumAndProduct {
 
   /** Multiplies 1..n. */
   public static final class Multiplier extends StatelessWorkerSpec {
-    public static final Rpc<Integer, Long> PRODUCT = Rpc.of("product", Codecs.INT, Codecs.LONG);
+    public static final Rpc<Multiplier, Integer, Long> PRODUCT = Rpc.of("product", Codecs.INT, Codecs.LONG);
 
     @Override
     public void implement(Implementations<Void, Void> table) {
@@ -61,11 +61,11 @@ public final class SumAndProduct {
   /** Spawns both workers at once, calls each, closes the connections (the workers exit). */
   public static void run(Consumer<String> out) {
     try (RpcParallel app = RpcParallel.create()) {
-      CompletableFuture<Connection> adder =
+      CompletableFuture<Connection<Adder>> adder =
           app.spawnAndConnectAsync(new Adder(), null, null, SpawnOptions.builder().name("adder").build());
-      CompletableFuture<Connection> multiplier =
+      CompletableFuture<Connection<Multiplier>> multiplier =
           app.spawnAndConnectAsync(new Multiplier(), null, null, SpawnOptions.builder().name("multiplier").build());
-      try (Connection a = adder.join(); Connection m = multiplier.join()) {
+      try (Connection<Adder> a = adder.join(); Connection<Multiplier> m = multiplier.join()) {
         out.accept("sum: " + a.call(Adder.SUM, 10));
         out.accept("product: " + m.call(Multiplier.PRODUCT, 10));
       }

@@ -23,15 +23,17 @@ public final class SumWorker extends SimpleWorkerSpec<String, SumWorker.State> {
   public record State(String greeting, AtomicLong calls) {}
 
   /** Sum of 0..n-1. */
-  public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+  public static final Rpc<SumWorker, Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
   /** Prints the message on the worker's stdout and stderr (forwarded to the master's). */
-  public static final OneWay<String> SAY = OneWay.of("say", Codecs.STRING);
+  public static final OneWay<SumWorker, String> SAY = OneWay.of("say", Codecs.STRING);
   /** Running sums of 0..n-1, streamed. */
-  public static final Pipe<Integer, Long> RUNNING_SUMS = Pipe.of("running_sums", Codecs.INT, Codecs.LONG);
+  public static final Pipe<SumWorker, Integer, Long> RUNNING_SUMS = Pipe.of("running_sums", Codecs.INT, Codecs.LONG);
   /** Totals the numbers the caller streams. */
-  public static final ReversePipe<String, Long, String> TOTAL = ReversePipe.of("total", Codecs.STRING, Codecs.LONG, Codecs.STRING);
+  public static final ReversePipe<SumWorker, String, Long, String> TOTAL =
+      ReversePipe.of("total", Codecs.STRING, Codecs.LONG, Codecs.STRING);
   /** The greeting, then one update per letter. */
-  public static final StateRpc<Integer, String, Character> SPELL = StateRpc.of("spell", Codecs.INT, Codecs.STRING, Codecs.CHAR);
+  public static final StateRpc<SumWorker, Integer, String, Character> SPELL =
+      StateRpc.of("spell", Codecs.INT, Codecs.STRING, Codecs.CHAR);
 
   public SumWorker() {
     super(Codecs.STRING);

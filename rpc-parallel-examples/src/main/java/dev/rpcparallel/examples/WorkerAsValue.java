@@ -35,7 +35,7 @@ public final class WorkerAsValue {
 
   /** Counts pings across all its connections. */
   public static final class Counter extends SimpleWorkerSpec<Void, AtomicInteger> {
-    public static final Rpc<Void, Integer> PING = Rpc.of("ping", Codecs.VOID, Codecs.INT);
+    public static final Rpc<Counter, Void, Integer> PING = Rpc.of("ping", Codecs.VOID, Codecs.INT);
 
     public Counter() {
       super(Codecs.VOID);
@@ -54,7 +54,8 @@ public final class WorkerAsValue {
 
   /** Pings whatever counter it is given. */
   public static final class Dispatcher extends SimpleWorkerSpec<Void, WorkerContext> {
-    public static final Rpc<Worker, Integer> PING_WORKER = Rpc.of("ping_worker", Worker.CODEC, Codecs.INT);
+    public static final Rpc<Dispatcher, Worker<Counter>, Integer> PING_WORKER =
+        Rpc.of("ping_worker", Worker.codec(Counter.class), Codecs.INT);
 
     public Dispatcher() {
       super(Codecs.VOID);
@@ -67,26 +68,25 @@ public final class WorkerAsValue {
 
     @Override
     public void implement(Implementations<WorkerContext, Void> table) {
-      table.rpc(PING_WORKER, (context, conn, counter) -> {
-        try (Connection c = context.app().connect(counter)) {
-          return c.call(Counter.PING, null);
-        }
-      });
+      table.rpc(PING_WORKER, (context, conn, counter) ->
+          context.app().withConnection(counter, c -> c.call(Counter.PING)));
     }
   }
 
   public static void run(Consumer<String> out) {
     try (RpcParallel app = RpcParallel.create()) {
-      CompletableFuture<Worker> counterF = app.spawnAsync(new Counter(), null, SpawnOptions.builder().name("counter").build());
-      CompletableFuture<Worker> dispatcherF =
+      CompletableFuture<Worker<Counter>> counterF =
+          app.spawnAsync(new Counter(), null, SpawnOptions.builder().name("counter").build());
+      CompletableFuture<Worker<Dispatcher>> dispatcherF =
           app.spawnAsync(new Dispatcher(), null, SpawnOptions.builder().name("dispatcher").build());
-      Worker counter = counterF.join();
-      try (Connection toCounter = app.connect(counter); Connection toDispatcher = app.connect(dispatcherF.join())) {
+      Worker<Counter> counter = counterF.join();
+      try (Connection<Counter> toCounter = app.connect(counter);
+          Connection<Dispatcher> toDispatcher = app.connect(dispatcherF.join())) {
         List<CompletableFuture<Void>> pings = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
           pings.add(toDispatcher.callAsync(Dispatcher.PING_WORKER, counter)
               .thenAccept(n -> out.accept("worker pinged from dispatcher: " + n)));
-          pings.add(toCounter.callAsync(Counter.PING, null)
+          pings.add(toCounter.callAsync(Counter.PING)
               .thenAccept(n -> out.accept("worker pinged from master: " + n)));
         }
         pings.forEach(CompletableFuture::join);

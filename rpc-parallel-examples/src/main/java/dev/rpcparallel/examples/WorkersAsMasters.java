@@ -36,7 +36,7 @@ public final class WorkersAsMasters {
 
   /** Answers {@code pong}. */
   public static final class Secondary extends StatelessWorkerSpec {
-    public static final Rpc<Void, String> PING = Rpc.of("ping", Codecs.VOID, Codecs.STRING);
+    public static final Rpc<Secondary, Void, String> PING = Rpc.of("ping", Codecs.VOID, Codecs.STRING);
 
     @Override
     public void implement(Implementations<Void, Void> table) {
@@ -47,7 +47,7 @@ public final class WorkersAsMasters {
   /** Spawns secondaries on demand and reports what they answer. */
   public static final class Primary extends SimpleWorkerSpec<Void, WorkerContext> {
     /** Spawns that many secondaries, pings each, returns one line per secondary. */
-    public static final Rpc<Integer, List<String>> RUN_SECONDARIES =
+    public static final Rpc<Primary, Integer, List<String>> RUN_SECONDARIES =
         Rpc.of("run_secondaries", Codecs.INT, Codecs.list(Codecs.STRING));
 
     public Primary() {
@@ -64,18 +64,18 @@ public final class WorkersAsMasters {
       table.rpc(RUN_SECONDARIES, (context, conn, count) -> {
         RpcParallel app = context.app();
         String me = context.worker().nameOrId();
-        List<CompletableFuture<Connection>> spawned = IntStream.range(0, count)
+        List<CompletableFuture<Connection<Secondary>>> spawned = IntStream.range(0, count)
             .mapToObj(j -> app.spawnAndConnectAsync(
                 new Secondary(), null, null, SpawnOptions.builder().name(me + "-secondary-" + j).build()))
             .collect(Collectors.toList());
         List<String> lines = new ArrayList<>();
         for (int j = 0; j < count; j++) {
-          try (Connection c = spawned.get(j).join()) {
-            lines.add("Secondary worker #" + j + ": " + c.call(Secondary.PING, null));
+          try (Connection<Secondary> c = spawned.get(j).join()) {
+            lines.add("Secondary worker #" + j + ": " + c.call(Secondary.PING));
           }
         }
         // Closing each connection made its secondary exit; wait for that (it reaps them).
-        for (CompletableFuture<Connection> c : spawned) {
+        for (CompletableFuture<Connection<Secondary>> c : spawned) {
           app.onExit(c.join().worker()).join();
         }
         return lines;
@@ -85,7 +85,7 @@ public final class WorkersAsMasters {
 
   public static void run(int primaries, int secondaries, Consumer<String> out) {
     try (RpcParallel app = RpcParallel.create()) {
-      List<CompletableFuture<Connection>> conns = IntStream.range(0, primaries)
+      List<CompletableFuture<Connection<Primary>>> conns = IntStream.range(0, primaries)
           .mapToObj(i -> app.spawnAndConnectAsync(new Primary(), null, null, SpawnOptions.builder().name("primary-" + i).build()))
           .collect(Collectors.toList());
       List<CompletableFuture<List<String>>> replies = conns.stream()
