@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class Spawner implements MasterSpec.Registry {
   private static final Logger log = LoggerFactory.getLogger(Spawner.class);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  /** System property naming the pid of the master that started a tree of workers. */
+  public static final String ORIGIN_PROPERTY = "dev.rpcparallel.origin";
 
   /** What the master knows of one child while it starts and lives. */
   private static final class Child {
@@ -215,6 +217,9 @@ public final class Spawner implements MasterSpec.Registry {
     // Netty's epoll transport loads a native library; JDK 22+ warns on stderr unless allowed.
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-D" + WorkerMain.SPAWNED_PROPERTY + "=true");
+    // The first master of the tree, inherited by workers' workers: ps (and leak checks) can find
+    // every process of a tree, even those re-parented after their own master died.
+    cmd.add("-D" + ORIGIN_PROPERTY + "=" + Long.getLong(ORIGIN_PROPERTY, ProcessHandle.current().pid()));
     // The worker's log stream carries what it logs through SLF4J (SLF4J 2.0.9+ honours this).
     cmd.add("-Dslf4j.provider=" + LogCapture.class.getName());
     cmd.add("-Dslf4j.internal.verbosity=WARN");
