@@ -17,10 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ElasticExecutor extends ThreadPoolExecutor {
   private final AtomicInteger unfinished = new AtomicInteger();
+  private final GrowFirstQueue queue;
 
   public ElasticExecutor(int coreThreads, ThreadFactory threads) {
-    super(coreThreads, Short.MAX_VALUE, 60, TimeUnit.SECONDS, new GrowFirstQueue(), threads);
-    ((GrowFirstQueue) getQueue()).pool = this;
+    this(coreThreads, threads, new GrowFirstQueue());
+  }
+
+  private ElasticExecutor(int coreThreads, ThreadFactory threads, GrowFirstQueue queue) {
+    super(coreThreads, Short.MAX_VALUE, 60, TimeUnit.SECONDS, queue, threads);
+    this.queue = queue;
+    queue.pool = this;
   }
 
   @Override
@@ -30,7 +36,7 @@ public final class ElasticExecutor extends ThreadPoolExecutor {
       super.execute(task);
     } catch (RejectedExecutionException e) {
       // At the thread limit: queue anyway, unless shut down.
-      if (isShutdown() || !((GrowFirstQueue) getQueue()).force(task)) {
+      if (isShutdown() || !queue.force(task)) {
         unfinished.decrementAndGet();
         throw e;
       }
