@@ -1,4 +1,4 @@
-package dev.rpcparallel;
+package dev.rpcparallel.internal.concurrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.rpcparallel.internal.transport;
+package dev.rpcparallel.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -51,16 +51,20 @@ class FrameReaderTest {
   void oversizedLengthIsRefusedBeforeAllocating() {
     FrameReader r = new FrameReader(sink, false, 4096);
     assertThatThrownBy(() -> r.feed(ByteBuffer.allocate(4).putInt(0, 4097)))
+        .isInstanceOfSatisfying(FrameReader.FramingException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE))
         .hasMessage("frame of 4097 bytes exceeds the limit of 4096 bytes");
     FrameReader r2 = new FrameReader(sink, false, 4096);
     assertThatThrownBy(() -> r2.feed(ByteBuffer.allocate(4).putInt(0, 0x80000000)))
+        .isInstanceOfSatisfying(FrameReader.FramingException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE))
         .hasMessage("frame of 2147483648 bytes exceeds the limit of 4096 bytes");
   }
 
   @Test
   void emptyFrameIsRefused() {
     FrameReader r = new FrameReader(sink, false, 4096);
-    assertThatThrownBy(() -> r.feed(ByteBuffer.allocate(4))).hasMessage("empty frame");
+    assertThatThrownBy(() -> r.feed(ByteBuffer.allocate(4)))
+        .isInstanceOfSatisfying(FrameReader.FramingException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR))
+        .hasMessage("empty frame");
   }
 
   @Test
