@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class FunctionKindsTest {
   private RpcParallel app;
-  private Worker worker;
+  private Worker<TestWorker> worker;
   private TestWorker spec;
 
   @BeforeEach
@@ -37,7 +37,7 @@ class FunctionKindsTest {
 
   @Test
   void rpcBlockingAndAsync() throws Exception {
-    try (Connection c = app.connect(worker, "c1")) {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
       assertThat(c.call(TestWorker.SUM, 42)).isEqualTo(861L);
       assertThat(c.callAsync(TestWorker.SUM, 10).get(10, TimeUnit.SECONDS)).isEqualTo(45L);
       assertThat(c.call(TestWorker.WHO, "x")).isEqualTo("c1:x");
@@ -45,8 +45,53 @@ class FunctionKindsTest {
   }
 
   @Test
+  void voidQueryFormsAndAsyncFormsOfStreamsAndBuiltins() throws Exception {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
+      assertThat(c.call(TestWorker.INC)).isEqualTo(1);
+      assertThat(c.callAsync(TestWorker.INC).get(10, TimeUnit.SECONDS)).isEqualTo(2);
+      try (StreamReader<Integer> r = c.openAsync(TestWorker.COUNT, 3).get(10, TimeUnit.SECONDS)) {
+        List<Integer> got = new ArrayList<>();
+        r.forEachRemaining(got::add);
+        assertThat(got).containsExactly(0, 1, 2);
+      }
+      List<Integer> got = new CopyOnWriteArrayList<>();
+      Subscription sub = c.subscribeAsync(TestWorker.COUNT, 4, got::add).get(10, TimeUnit.SECONDS);
+      sub.done().get(10, TimeUnit.SECONDS);
+      assertThat(got).containsExactly(0, 1, 2, 3);
+      try (StreamReader<LogEntry> log = c.subscribeLogAsync().get(10, TimeUnit.SECONDS)) {
+        c.call(TestWorker.LOG, "async subscriber");
+        assertThat(log.next().message()).isEqualTo("async subscriber");
+      }
+      assertThat(c.workerSettingsAsync().get(10, TimeUnit.SECONDS)).isEqualTo(app.settings());
+      try (StateStream<String, Character> s = c.openStateAsync(TestWorker.STATE, 2).get(10, TimeUnit.SECONDS)) {
+        assertThat(s.state()).isEqualTo("hello world ");
+        assertThat(s.updates().next()).isEqualTo('a');
+        assertThat(s.updates().next()).isEqualTo('b');
+        assertThat(s.updates().hasNext()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void withConnectionClosesTheConnectionHoweverTheBodyEnds() {
+    List<Connection<TestWorker>> seen = new ArrayList<>();
+    long sum = app.withConnection(worker, "w", c -> {
+      seen.add(c);
+      return c.call(TestWorker.SUM, 4);
+    });
+    assertThat(sum).isEqualTo(6L);
+    assertThat(seen.get(0).closeReason()).contains("closed by client");
+    assertThatThrownBy(() -> app.withConnection(worker, "w", c -> {
+      seen.add(c);
+      throw new IllegalStateException("body failed");
+    })).isInstanceOf(IllegalStateException.class).hasMessage("body failed");
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(1).closeReason()).contains("closed by client");
+  }
+
+  @Test
   void aCallbackMayWaitForAnotherCallOfTheSameConnection() throws Exception {
-    try (Connection c = app.connect(worker, "c1")) {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
       CompletableFuture<String> nested = c.callAsync(TestWorker.ECHO, "outer")
           .thenApply(outer -> outer + "+" + c.callAsync(TestWorker.ECHO, "inner").join());
       assertThat(nested.get(10, TimeUnit.SECONDS)).isEqualTo("outer+inner");
@@ -55,28 +100,66 @@ class FunctionKindsTest {
 
   @Test
   void mapAndContraMapAdaptOnTheClientOnly() {
-    try (Connection c = app.connect(worker, "c1")) {
-      Rpc<String, String> adapted = TestWorker.SUM.contraMap(String::length).map(n -> "sum=" + n);
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
+      Rpc<TestWorker, String, String> adapted = TestWorker.SUM.contraMap(String::length).map(n -> "sum=" + n);
       assertThat(c.call(adapted, "abcd")).isEqualTo("sum=6");
-      assertThatThrownBy(() -> new Implementations<Void, Void>().rpc(adapted, (s, t, q) -> q))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("map/contraMap");
+    }
+    // Implementations is the engine's now: binding an adapted handle fails when the worker is built.
+    assertThatThrownBy(() -> app.serve(new ImplementsAdapted(), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'sum'")
+        .hasMessageContaining("map/contraMap");
+  }
+
+  /** A worker that tries to implement a handle made by map: refused when its table is built. */
+  public static final class ImplementsAdapted extends StatelessWorkerSpec {
+    @Override
+    public void implement(Implementations<Void, Void> table) {
+      table.rpc(TestWorker.SUM.map(n -> "sum=" + n), (s, t, q) -> "never");
     }
   }
 
   @Test
   void oneWayIsDelivered() throws Exception {
-    try (Connection c = app.connect(worker, "c1")) {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
       c.send(TestWorker.NOTE, "hello");
       c.sendAsync(TestWorker.NOTE, "again").get(10, TimeUnit.SECONDS);
-      List<String> got = List.of(c.call(TestWorker.TAKE_NOTE, null), c.call(TestWorker.TAKE_NOTE, null));
+      List<String> got = List.of(c.call(TestWorker.TAKE_NOTE), c.call(TestWorker.TAKE_NOTE));
       assertThat(got).containsExactlyInAnyOrder("c1:hello", "c1:again");
+    }
+  }
+
+  /** As the original: one-ways are handled one at a time in the order sent, and a later call starts after them. */
+  @Test
+  void oneWaysAreHandledInOrderAndACallSentAfterThemStartsAfterThem() {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
+      for (int i = 0; i < 200; i++) {
+        c.send(TestWorker.NOTE, "n" + i);
+      }
+      assertThat(c.call(TestWorker.DRAIN_NOTES))
+          .containsExactlyElementsOf(IntStream.range(0, 200).mapToObj(i -> "c1:n" + i).collect(Collectors.toList()));
+    }
+  }
+
+  /** As the original: a one-way handler that throws closes its connection, with the error as the reason. */
+  @Test
+  void aThrowingOneWayClosesItsConnectionOnly() throws Exception {
+    try (Connection<TestWorker> c = app.connect(worker, "c1");
+        Connection<TestWorker> other = app.connect(worker, "c2")) {
+      CompletableFuture<Integer> pending = c.callAsync(TestWorker.SLEEP, 30_000);
+      c.send(TestWorker.NOTE, "throw:deliberate");
+      assertThat(c.closeFuture().get(10, TimeUnit.SECONDS))
+          .isEqualTo("one-way function 'note' threw java.lang.IllegalStateException: deliberate");
+      assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(ConnectionClosedException.class)
+          .hasMessageContaining("one-way function 'note' threw");
+      assertThat(other.call(TestWorker.ECHO, "unaffected")).isEqualTo("unaffected");
     }
   }
 
   @Test
   void pipeByIterator() {
-    try (Connection c = app.connect(worker, "c1");
+    try (Connection<TestWorker> c = app.connect(worker, "c1");
         StreamReader<Integer> r = c.open(TestWorker.COUNT, 1000)) {
       List<Integer> got = new ArrayList<>();
       r.forEachRemaining(got::add);
@@ -86,7 +169,7 @@ class FunctionKindsTest {
 
   @Test
   void pipeByCallback() throws Exception {
-    try (Connection c = app.connect(worker, "c1")) {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
       List<Integer> got = new CopyOnWriteArrayList<>();
       CompletableFuture<String> end = new CompletableFuture<>();
       Subscription sub = c.subscribe(TestWorker.COUNT, 500, new StreamListener<>() {
@@ -113,7 +196,7 @@ class FunctionKindsTest {
 
   @Test
   void pipeErrorAfterItemsReachesTheReader() {
-    try (Connection c = app.connect(worker, "c1");
+    try (Connection<TestWorker> c = app.connect(worker, "c1");
         StreamReader<Integer> r = c.open(TestWorker.COUNT_THEN_FAIL, 3)) {
       assertThat(r.next()).isEqualTo(0);
       assertThat(r.next()).isEqualTo(1);
@@ -128,8 +211,8 @@ class FunctionKindsTest {
 
   @Test
   void pipeAbortedMidStreamClosesTheWorkersWriter() throws Exception {
-    try (Connection c = app.connect(worker, "c1")) {
-      StreamReader<Integer> r = c.open(TestWorker.ENDLESS, null);
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
+      StreamReader<Integer> r = c.open(TestWorker.ENDLESS);
       for (int i = 0; i < 100; i++) {
         assertThat(r.next()).isEqualTo(i);
       }
@@ -143,7 +226,7 @@ class FunctionKindsTest {
 
   @Test
   void callbackSubscriptionCancelClosesTheWorkersWriter() throws Exception {
-    try (Connection c = app.connect(worker, "c1")) {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
       CompletableFuture<Void> tenSeen = new CompletableFuture<>();
       List<Integer> got = new CopyOnWriteArrayList<>();
       Subscription sub = c.subscribe(TestWorker.ENDLESS, null, item -> {
@@ -161,8 +244,8 @@ class FunctionKindsTest {
 
   @Test
   void reversePipeRoutesNumbersToTenShards() throws Exception {
-    List<Worker> shards = new ArrayList<>();
-    List<Connection> conns = new ArrayList<>();
+    List<Worker<TestWorker>> shards = new ArrayList<>();
+    List<Connection<TestWorker>> conns = new ArrayList<>();
     List<ReverseCall<Integer, List<String>>> calls = new ArrayList<>();
     try {
       for (int i = 0; i < 10; i++) {
@@ -187,7 +270,7 @@ class FunctionKindsTest {
 
   @Test
   void reversePipeFromIterator() {
-    try (Connection c = app.connect(worker, "c1")) {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
       List<String> got = c.callReverse(TestWorker.SHARD, 3, List.of(3, 13, 23).iterator());
       assertThat(got).containsExactly("worker 3 got 3:23", "worker 3 got 3:13", "worker 3 got 3:3");
     }
@@ -195,7 +278,7 @@ class FunctionKindsTest {
 
   @Test
   void stateRpcGivesStateThenUpdates() {
-    try (Connection c = app.connect(worker, "c1");
+    try (Connection<TestWorker> c = app.connect(worker, "c1");
         StateStream<String, Character> s = c.openState(TestWorker.STATE, 10)) {
       StringBuilder sb = new StringBuilder(s.state());
       s.updates().forEachRemaining(sb::append);
@@ -205,7 +288,7 @@ class FunctionKindsTest {
 
   @Test
   void logSubscribersFanOutAndUnsubscribeOnClose() {
-    try (Connection c = app.connect(worker, "c1")) {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
       StreamReader<LogEntry> r1 = c.subscribeLog();
       StreamReader<LogEntry> r2 = c.subscribeLog();
       c.call(TestWorker.LOG, "worker log message");
@@ -215,6 +298,7 @@ class FunctionKindsTest {
       assertThat(e2.message()).isEqualTo("worker log message");
       assertThat(e1.level()).isEqualTo("INFO");
       assertThat(e1.worker()).isEqualTo(worker.nameOrId());
+      assertThat(e1.logger()).as("the logger of WorkerContext.log()").isEqualTo("worker");
       r1.close();
       c.call(TestWorker.LOG, "second");
       assertThat(r2.next().message()).isEqualTo("second");

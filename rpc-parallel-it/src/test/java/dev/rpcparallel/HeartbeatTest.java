@@ -3,6 +3,7 @@ package dev.rpcparallel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.codec.Codecs;
+import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.testing.Await;
 import dev.rpcparallel.testing.RawPeer;
 import dev.rpcparallel.testing.TestWorker;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 class HeartbeatTest {
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
   private RpcParallel app;
-  private Worker worker;
+  private Worker<TestWorker> worker;
 
   @BeforeEach
   void start() {
@@ -40,17 +41,17 @@ class HeartbeatTest {
     try (RawPeer peer = new RawPeer(worker)) {
       peer.open(worker, SECRET, Codecs.STRING.toBytes("silent"));
       // From here on the peer sends nothing; the worker heartbeats and then gives up.
-      assertThat(peer.readCloseReason()).isEqualTo("no heartbeat received for 500ms");
+      assertThat(peer.readClose()).isEqualTo(new RawPeer.Close(ErrorCode.HEARTBEAT_TIMEOUT, "no heartbeat received for 500ms"));
     }
-    try (Connection c = app.connect(worker, "observer")) {
+    try (Connection<TestWorker> c = app.connect(worker, "observer")) {
       Await.until(Duration.ofSeconds(10), "worker to record the close reason",
-          () -> c.call(TestWorker.CLOSE_REASONS, null).contains("no heartbeat received for 500ms"));
+          () -> c.call(TestWorker.CLOSE_REASONS).contains("no heartbeat received for 500ms"));
     }
   }
 
   @Test
   void aHandlerRunningFourTimesTheTimeoutDoesNotBreakTheConnection() {
-    try (Connection c = app.connect(worker, "c")) {
+    try (Connection<TestWorker> c = app.connect(worker, "c")) {
       assertThat(c.call(TestWorker.SLEEP, 2000)).isEqualTo(2000);
       assertThat(c.isClosed()).isFalse();
       assertThat(c.call(TestWorker.ECHO, "alive")).isEqualTo("alive");

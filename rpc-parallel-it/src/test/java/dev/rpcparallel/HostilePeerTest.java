@@ -3,7 +3,9 @@ package dev.rpcparallel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.codec.Codecs;
+import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.FrameType;
+import dev.rpcparallel.internal.protocol.Preamble;
 import dev.rpcparallel.testing.Await;
 import dev.rpcparallel.testing.RawPeer;
 import dev.rpcparallel.testing.TestWorker;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.Timeout;
 class HostilePeerTest {
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes();
   private RpcParallel app;
-  private Worker worker;
-  private Connection good;
+  private Worker<TestWorker> worker;
+  private Connection<TestWorker> good;
 
   @BeforeEach
   void start() {
@@ -42,43 +44,57 @@ class HostilePeerTest {
     app.close();
   }
 
-  private String refusal(byte[] bytes) throws Exception {
+  private RawPeer.Close refusal(byte[] bytes) throws Exception {
     try (RawPeer p = new RawPeer(worker)) {
       p.sendRaw(bytes);
-      return p.readCloseReason();
+      return p.readClose();
     }
+  }
+
+  /** A preamble of this protocol version followed by {@code rest}. */
+  private static byte[] afterPreamble(byte[] rest) {
+    return ByteBuffer.allocate(Preamble.LENGTH + rest.length).put(Preamble.clientPreamble()).put(rest).array();
   }
 
   @Test
   void garbageBytes() throws Exception {
     assertThat(refusal("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))
-        .isEqualTo("bad magic: expected \"RPCPAR\", got 474554202f204854");
+        .isEqualTo(new RawPeer.Close(ErrorCode.PROTOCOL_ERROR, "bad magic: expected \"RPCPAR\", got 474554202f204854"));
   }
 
   @Test
   void wrongMagic() throws Exception {
-    assertThat(refusal(new byte[] {'R', 'P', 'C', 'X', 'Y', 'Z', 1, 1})).startsWith("bad magic");
+    RawPeer.Close c = refusal(new byte[] {'R', 'P', 'C', 'X', 'Y', 'Z', 2, 2});
+    assertThat(c.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+    assertThat(c.reason()).startsWith("bad magic");
   }
 
   @Test
   void noCommonVersion() throws Exception {
     assertThat(refusal(new byte[] {'R', 'P', 'C', 'P', 'A', 'R', 7, 9}))
-        .isEqualTo("no common protocol version: peer speaks 7..9, we speak 1..1");
+        .isEqualTo(new RawPeer.Close(ErrorCode.PROTOCOL_ERROR, "no common protocol version: peer speaks 7..9, we speak 2..2"));
+  }
+
+  /** Version 1 (CLOSE without a code, error kinds as text) is not spoken any more: such a peer is refused up front. */
+  @Test
+  void versionOnePeerIsRefused() throws Exception {
+    assertThat(refusal(new byte[] {'R', 'P', 'C', 'P', 'A', 'R', 1, 1}))
+        .isEqualTo(new RawPeer.Close(ErrorCode.PROTOCOL_ERROR, "no common protocol version: peer speaks 1..1, we speak 2..2"));
   }
 
   @Test
   void wrongSecret() throws Exception {
     try (RawPeer p = new RawPeer(worker)) {
-      RawPeer.Frame f = p.authenticate("not the secret, not the secret!!".getBytes());
+      RawPeer.Frame f = p.authenticate("not the secret, not the secret!!".getBytes(StandardCharsets.US_ASCII));
       assertThat(f.type()).isEqualTo(FrameType.CLOSE);
-      assertThat(f.body().readString()).startsWith("authentication failed");
+      assertThat(RawPeer.close(f)).isEqualTo(new RawPeer.Close(ErrorCode.AUTHENTICATION_FAILED, "authentication failed"));
     }
   }
 
   @Test
   void twoGigabyteLengthPrefixBeforeAuthentication() throws Exception {
-    ByteBuffer b = ByteBuffer.allocate(12).put("RPCPAR".getBytes()).put((byte) 1).put((byte) 1).putInt(0x80000000);
-    assertThat(refusal(b.array())).isEqualTo("frame of 2147483648 bytes exceeds the limit of 512 bytes");
+    assertThat(refusal(afterPreamble(ByteBuffer.allocate(4).putInt(0x80000000).array())))
+        .isEqualTo(new RawPeer.Close(ErrorCode.MESSAGE_TOO_LARGE, "frame of 2147483648 bytes exceeds the limit of 512 bytes"));
   }
 
   @Test
@@ -86,7 +102,8 @@ class HostilePeerTest {
     try (RawPeer p = new RawPeer(worker)) {
       p.open(worker, SECRET, Codecs.STRING.toBytes("raw"));
       p.sendRaw(ByteBuffer.allocate(4).putInt(4097).array());
-      assertThat(p.readCloseReason()).isEqualTo("frame of 4097 bytes exceeds the limit of 4096 bytes");
+      assertThat(p.readClose())
+          .isEqualTo(new RawPeer.Close(ErrorCode.MESSAGE_TOO_LARGE, "frame of 4097 bytes exceeds the limit of 4096 bytes"));
     }
   }
 
@@ -95,7 +112,8 @@ class HostilePeerTest {
     try (RawPeer p = new RawPeer(worker)) {
       p.open(worker, SECRET, Codecs.STRING.toBytes("raw"));
       p.sendFrame(0x7E, new byte[] {1, 2, 3});
-      assertThat(p.readCloseReason()).isEqualTo("unexpected unknown(0x7e) frame from client");
+      assertThat(p.readClose())
+          .isEqualTo(new RawPeer.Close(ErrorCode.PROTOCOL_ERROR, "unexpected unknown(0x7e) frame from the client"));
     }
   }
 
@@ -104,7 +122,9 @@ class HostilePeerTest {
     try (RawPeer p = new RawPeer(worker)) {
       p.open(worker, SECRET, Codecs.STRING.toBytes("raw"));
       p.sendFrame(FrameType.CALL, new byte[] {(byte) 0xFF}); // a varint that never ends
-      assertThat(p.readCloseReason()).startsWith("malformed frame: cannot decode");
+      RawPeer.Close c = p.readClose();
+      assertThat(c.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+      assertThat(c.reason()).startsWith("malformed CALL frame: ");
     }
   }
 
@@ -118,6 +138,6 @@ class HostilePeerTest {
       assertThat(p.readFrame()).isNull();
     }
     Await.until(Duration.ofSeconds(10), "the worker to record why the truncated connection closed",
-        () -> good.call(TestWorker.CLOSE_REASONS, null).contains("EOF in the middle of a frame (10 of 100 bytes)"));
+        () -> good.call(TestWorker.CLOSE_REASONS).contains("EOF in the middle of a frame (10 of 100 bytes)"));
   }
 }

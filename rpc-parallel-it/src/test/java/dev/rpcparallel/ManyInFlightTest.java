@@ -17,8 +17,8 @@ class ManyInFlightTest {
   @Test
   void tenThousandConcurrentCallsAllCompleteWithTheirOwnResults() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.serve(new TestWorker(), 0);
-      try (Connection c = app.connect(w, "c")) {
+      Worker<TestWorker> w = app.serve(new TestWorker(), 0);
+      try (Connection<TestWorker> c = app.connect(w, "c")) {
         List<CompletableFuture<String>> futures = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
           futures.add(c.callAsync(TestWorker.ECHO, "call-" + i));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rpcparallel.testing.TestWorker;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,24 +15,28 @@ import org.junit.jupiter.api.Timeout;
 class ServeScenarioTest {
 
   @Test
-  void connectionsShareWorkerStateAndCloseServerRefusesNewClients() {
+  void connectionsShareWorkerStateAndCloseServerRefusesNewClients() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      List<Worker> workers = new ArrayList<>();
+      List<Worker<TestWorker>> workers = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         workers.add(app.serve(new TestWorker(), i));
       }
       for (int i = 0; i < 10; i++) {
-        Worker w = workers.get(i);
-        try (Connection c1 = app.connect(w, "one");
-            Connection c2 = app.connect(w, "two")) {
-          assertThat(c1.call(TestWorker.INC, null)).isEqualTo(i + 1);
-          assertThat(c2.call(TestWorker.INC, null)).isEqualTo(i + 2);
-          c1.closeServer();
+        Worker<TestWorker> w = workers.get(i);
+        try (Connection<TestWorker> c1 = app.connect(w, "one");
+            Connection<TestWorker> c2 = app.connect(w, "two")) {
+          assertThat(c1.call(TestWorker.INC)).isEqualTo(i + 1);
+          assertThat(c2.call(TestWorker.INC)).isEqualTo(i + 2);
+          if (i % 2 == 0) {
+            c1.closeServer();
+          } else {
+            c1.closeServerAsync().get(10, TimeUnit.SECONDS);
+          }
           assertThatThrownBy(() -> app.connect(w, "three"))
               .isInstanceOf(RpcParallelException.class)
               .satisfies(e -> assertThat(((RpcParallelException) e).kind()).isEqualTo(RpcParallelException.Kind.CONNECT_FAILED))
               .hasMessageContaining("could not connect to worker " + w.nameOrId());
-          assertThat(c1.call(TestWorker.INC, null)).isEqualTo(i + 3);
+          assertThat(c1.call(TestWorker.INC)).isEqualTo(i + 3);
         }
       }
     }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Timeout;
 class SettingsTest {
 
   private static RpcSettings observed(RpcParallel app) {
-    Worker w = app.serve(new TestWorker(), 0);
-    try (Connection c = app.connect(w, "c")) {
+    Worker<TestWorker> w = app.serve(new TestWorker(), 0);
+    try (Connection<TestWorker> c = app.connect(w, "c")) {
       RpcSettings client = c.settings();
       RpcSettings server = c.workerSettings();
       assertThat(client).isEqualTo(server);

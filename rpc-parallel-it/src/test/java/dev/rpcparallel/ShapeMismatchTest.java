@@ -20,7 +20,7 @@ class ShapeMismatchTest {
   }
 
   public static final class PointWorker extends StatelessWorkerSpec {
-    static final Rpc<Point, Integer> NORM = Rpc.of("norm", Codecs.derive(Point.class), Codecs.INT);
+    static final Rpc<PointWorker, Point, Integer> NORM = Rpc.of("norm", Codecs.derive(Point.class), Codecs.INT);
 
     @Override
     public void implement(Implementations<Void, Void> table) {
@@ -30,17 +30,17 @@ class ShapeMismatchTest {
 
   @Test
   void mismatchNamesTheFunctionAndBothShapes() {
-    Rpc<Old.Point, Integer> oldNorm = Rpc.of("norm", Codecs.derive(Old.Point.class), Codecs.INT);
+    Rpc<PointWorker, Old.Point, Integer> oldNorm = Rpc.of("norm", Codecs.derive(Old.Point.class), Codecs.INT);
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.serve(new PointWorker(), null);
-      try (Connection c = app.connect(w)) {
+      Worker<PointWorker> w = app.serve(new PointWorker(), null);
+      try (Connection<PointWorker> c = app.connect(w)) {
         assertThat(c.call(PointWorker.NORM, new Point(3, -4))).isEqualTo(7);
         assertThatThrownBy(() -> c.call(oldNorm, new Old.Point(3, 4)))
             .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SHAPE_MISMATCH))
             .hasMessageContaining("function 'norm'")
             .hasMessageContaining("rpc(Point{x:i64,y:i64})->i32")
             .hasMessageContaining("rpc(Point{x:i32,y:i32})->i32");
-        Pipe<Point, Integer> wrongKind = Pipe.of("norm", Codecs.derive(Point.class), Codecs.INT);
+        Pipe<PointWorker, Point, Integer> wrongKind = Pipe.of("norm", Codecs.derive(Point.class), Codecs.INT);
         assertThatThrownBy(() -> c.open(wrongKind, new Point(1, 1)))
             .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.SHAPE_MISMATCH));
       }

@@ -25,9 +25,9 @@ class SlowConsumerTest {
 
   @Test
   void slowReaderBoundsWorkerMemoryAndOtherCallsStillFlow() throws Exception {
-    try (ChildJvm child = new ChildJvm(List.of("-Xmx160m", "-XX:MaxDirectMemorySize=64m"), MemoryWorker.class.getName(), 0);
+    try (ChildJvm<MemoryWorker> child = new ChildJvm<>(List.of("-Xmx160m", "-XX:MaxDirectMemorySize=64m"), MemoryWorker.class, 0);
         RpcParallel app = RpcParallel.create();
-        Connection c = app.connect(child.worker())) {
+        Connection<MemoryWorker> c = app.connect(child.worker())) {
       int items = 1024;
       long maxRpcMillis = 0;
       try (StreamReader<byte[]> r = c.open(MemoryWorker.MEGABYTES, items)) {
@@ -38,14 +38,14 @@ class SlowConsumerTest {
           Thread.sleep(10);
           if (i % 128 == 64) {
             long t0 = System.nanoTime();
-            CompletableFuture<List<Long>> peaks = c.callAsync(MemoryWorker.PEAKS, null);
+            CompletableFuture<List<Long>> peaks = c.callAsync(MemoryWorker.PEAKS);
             peaks.get(10, TimeUnit.SECONDS);
             maxRpcMillis = Math.max(maxRpcMillis, (System.nanoTime() - t0) / 1_000_000);
           }
         }
         assertThat(r.hasNext()).isFalse();
       }
-      List<Long> peaks = c.call(MemoryWorker.PEAKS, null);
+      List<Long> peaks = c.call(MemoryWorker.PEAKS);
       System.out.printf("worker peak heap %d MiB, peak direct %d MiB, slowest rpc during stream %d ms%n",
           peaks.get(0) / MIB, peaks.get(1) / MIB, maxRpcMillis);
       assertThat(peaks.get(0)).as("peak heap").isLessThan(150 * MIB);

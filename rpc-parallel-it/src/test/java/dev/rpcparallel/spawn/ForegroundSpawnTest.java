@@ -57,12 +57,12 @@ class ForegroundSpawnTest {
   @Test
   void callerReadsStdoutAndShutdownEndsTheProcess() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      ForegroundWorker fw = app.spawnInForeground(new LifecycleWorker(), 0, SpawnOptions.builder().name("fg").build());
+      ForegroundWorker<LifecycleWorker> fw = app.spawnInForeground(new LifecycleWorker(), 0, SpawnOptions.builder().name("fg").build());
       Process p = fw.process();
       CompletableFuture<String> stderr = drain(p.getErrorStream());
       try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        try (Connection c = app.connect(fw.worker())) {
-          assertThat(c.call(LifecycleWorker.PID, null)).isEqualTo(p.pid());
+        try (Connection<LifecycleWorker> c = app.connect(fw.worker())) {
+          assertThat(c.call(LifecycleWorker.PID)).isEqualTo(p.pid());
           c.call(LifecycleWorker.PRINT, "HELLO");
         }
         assertThat(readLineUntil(out, "HELLO")).isEqualTo("HELLO");
@@ -84,11 +84,11 @@ class ForegroundSpawnTest {
   @Test
   void closingItsStdinEndsTheWorker() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      ForegroundWorker fw = app.spawnInForeground(new LifecycleWorker(), 0, SpawnOptions.builder().name("fg-stdin").build());
+      ForegroundWorker<LifecycleWorker> fw = app.spawnInForeground(new LifecycleWorker(), 0, SpawnOptions.builder().name("fg-stdin").build());
       Process p = fw.process();
       CompletableFuture<String> stdout = drain(p.getInputStream());
       CompletableFuture<String> stderr = drain(p.getErrorStream());
-      try (Connection c = app.connect(fw.worker())) {
+      try (Connection<LifecycleWorker> c = app.connect(fw.worker())) {
         assertThat(c.call(LifecycleWorker.SUM, 42)).isEqualTo(861L);
         p.getOutputStream().close();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -47,10 +47,10 @@ class HeartbeatLossTest {
   @Test
   void scenario08_busyHandlerSucceedsFrozenWorkerFailsWithNoHeartbeat() throws Exception {
     try (RpcParallel app = appWithHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(3))) {
-      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("s8").build());
-      try (Connection c = app.connect(w)) {
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("s8").build());
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
         assertThat(c.call(LifecycleWorker.SLEEP, 5000)).isEqualTo(5000);
-        long pid = c.call(LifecycleWorker.PID, null);
+        long pid = c.call(LifecycleWorker.PID);
         ProcFs.signal("STOP", pid);
         try {
           CompletableFuture<Long> call = c.callAsync(LifecycleWorker.SUM, 10);
@@ -73,9 +73,9 @@ class HeartbeatLossTest {
   @Test
   void stoppedWorkerIsDroppedAndExitsAfterContinue() throws Exception {
     try (RpcParallel app = appWithHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(1))) {
-      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("frozen").build());
-      try (Connection c = app.connect(w)) {
-        long pid = c.call(LifecycleWorker.PID, null);
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("frozen").build());
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
+        long pid = c.call(LifecycleWorker.PID);
         ProcFs.signal("STOP", pid);
         long stoppedAt = System.nanoTime();
         try {

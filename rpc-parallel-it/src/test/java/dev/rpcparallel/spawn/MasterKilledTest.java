@@ -44,7 +44,7 @@ class MasterKilledTest {
     Process master = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<Long> mortal = new ArrayList<>();
     long survivorPid = -1;
-    Worker survivor = null;
+    Worker<LifecycleWorker> survivor = null;
     try {
       BufferedReader out = new BufferedReader(new InputStreamReader(master.getInputStream(), StandardCharsets.UTF_8));
       String line;
@@ -55,7 +55,7 @@ class MasterKilledTest {
         } else if (line.startsWith("PID ")) {
           mortal.add(Long.parseLong(f[2]));
         } else if (line.startsWith("HANDLE ")) {
-          survivor = Worker.CODEC.fromBytes(Base64.getDecoder().decode(f[1]));
+          survivor = Worker.codec(LifecycleWorker.class).fromBytes(Base64.getDecoder().decode(f[1]));
         } else {
           System.out.println("[master] " + line);
         }
@@ -74,8 +74,8 @@ class MasterKilledTest {
 
       try (RpcParallel app = RpcParallel.create()) {
         // Still serving, not merely not yet dead: it answers from the test JVM.
-        try (Connection c = app.connect(survivor)) {
-          assertThat(c.call(LifecycleWorker.PID, null)).isEqualTo(survivorPid);
+        try (Connection<LifecycleWorker> c = app.connect(survivor)) {
+          assertThat(c.call(LifecycleWorker.PID)).isEqualTo(survivorPid);
         }
         app.shutdown(survivor).get(10, TimeUnit.SECONDS);
       }

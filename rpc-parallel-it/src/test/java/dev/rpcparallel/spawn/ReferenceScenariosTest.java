@@ -57,9 +57,9 @@ class ReferenceScenariosTest {
   @Test
   void scenario01_spawnAndConnectSumThenCloseExitsZero() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      Connection c = app.spawnAndConnect(new LifecycleWorker(), 0, null, named("s1"));
+      Connection<LifecycleWorker> c = app.spawnAndConnect(new LifecycleWorker(), 0, null, named("s1"));
       assertThat(c.call(LifecycleWorker.SUM, 42)).isEqualTo(861L);
-      long pid = c.call(LifecycleWorker.PID, null);
+      long pid = c.call(LifecycleWorker.PID);
       c.close();
       assertThat(app.onExit(c.worker()).get(5, TimeUnit.SECONDS)).isEqualTo(0);
       assertThat(alive(pid)).isFalse();
@@ -73,15 +73,15 @@ class ReferenceScenariosTest {
     List<CompletableFuture<Integer>> exits = new ArrayList<>();
     RpcParallel app = RpcParallel.create();
     try {
-      List<CompletableFuture<Worker>> spawning = new ArrayList<>();
+      List<CompletableFuture<Worker<LifecycleWorker>>> spawning = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         spawning.add(app.spawnAsync(new LifecycleWorker(), i, named("s2-" + i)));
       }
-      for (CompletableFuture<Worker> f : spawning) {
-        Worker w = f.get(60, TimeUnit.SECONDS);
-        try (Connection c = app.connect(w)) {
+      for (CompletableFuture<Worker<LifecycleWorker>> f : spawning) {
+        Worker<LifecycleWorker> w = f.get(60, TimeUnit.SECONDS);
+        try (Connection<LifecycleWorker> c = app.connect(w)) {
           assertThat(c.call(LifecycleWorker.SUM, 100)).isEqualTo(4950L);
-          pids.add(c.call(LifecycleWorker.PID, null));
+          pids.add(c.call(LifecycleWorker.PID));
         }
         exits.add(app.onExit(w));
       }
@@ -131,11 +131,11 @@ class ReferenceScenariosTest {
   @Test
   void scenario04_initConnectionStateThrows() {
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new TestWorker(), 0, named("s4"));
+      Worker<TestWorker> w = app.spawn(new TestWorker(), 0, named("s4"));
       assertThatThrownBy(() -> app.connect(w, "fail"))
           .isInstanceOf(RemoteException.class)
           .hasMessageContaining("text of expected failure");
-      try (Connection ok = app.connect(w, "ok")) {
+      try (Connection<TestWorker> ok = app.connect(w, "ok")) {
         assertThat(ok.call(TestWorker.SUM, 42)).isEqualTo(861L);
       }
       app.shutdown(w).join();
@@ -153,7 +153,7 @@ class ReferenceScenariosTest {
   @Test
   void scenario05_functionThrowsWorkerKeepsServing() {
     try (RpcParallel app = RpcParallel.create();
-        Connection c = app.spawnAndConnect(new LifecycleWorker(), 0, null, named("s5"))) {
+        Connection<LifecycleWorker> c = app.spawnAndConnect(new LifecycleWorker(), 0, null, named("s5"))) {
       RemoteException e = (RemoteException) catchThrowable(() -> c.call(LifecycleWorker.FAIL, "deliberate"));
       assertThat(e).isNotNull();
       assertThat(e.remoteClassName()).isEqualTo(IllegalStateException.class.getName());
@@ -174,9 +174,9 @@ class ReferenceScenariosTest {
   void scenario06_backgroundExceptionReportsOnceAndExits254() throws Exception {
     List<RpcParallelException> failures = new CopyOnWriteArrayList<>();
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new LifecycleWorker(), 0,
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0,
           SpawnOptions.builder().name("s6-victim").onFailure(failures::add).build());
-      try (Connection c = app.connect(w)) {
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
         CompletableFuture<Integer> pending = c.callAsync(LifecycleWorker.SLEEP, 30_000);
         assertThat(c.call(LifecycleWorker.FAIL_LATER, "scheduled failure")).isNull();
         assertThat(app.onExit(w).get(15, TimeUnit.SECONDS)).isEqualTo(254);
@@ -258,12 +258,12 @@ class ReferenceScenariosTest {
     Map<String, String> env = Map.of(RpcSettings.ENV_VAR, "heartbeatTimeout=7s,streamWindow=65536");
     try (RpcParallel app = RpcParallel.builder().settings(appSettings).environment(env).build()) {
       assertThat(app.settings()).isEqualTo(expected);
-      Worker spawned = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("s11")
+      Worker<LifecycleWorker> spawned = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("s11")
           .env(RpcSettings.ENV_VAR, "heartbeatTimeout=11s").build());
-      Worker served = app.serve(new LifecycleWorker(), 0);
-      for (Worker w : List.of(spawned, served)) {
+      Worker<LifecycleWorker> served = app.serve(new LifecycleWorker(), 0);
+      for (Worker<LifecycleWorker> w : List.of(spawned, served)) {
         assertThat(w.settings()).isEqualTo(expected);
-        try (Connection c = app.connect(w)) {
+        try (Connection<LifecycleWorker> c = app.connect(w)) {
           assertThat(c.settings()).as("client side, " + w).isEqualTo(expected);
           assertThat(c.workerSettings()).as("worker side, " + w).isEqualTo(expected);
         }
@@ -289,7 +289,7 @@ class ReferenceScenariosTest {
     vars.put("HOME", "/tmp/a home (overridden)");
     assertThat(System.getenv("RPCP_TEST_UNSET")).isNull();
     try (RpcParallel app = RpcParallel.create();
-        Connection c = app.spawnAndConnect(new LifecycleWorker(), 0, null,
+        Connection<LifecycleWorker> c = app.spawnAndConnect(new LifecycleWorker(), 0, null,
             SpawnOptions.builder().name("s12").env(vars).build())) {
       for (Map.Entry<String, String> e : vars.entrySet()) {
         assertThat(c.call(LifecycleWorker.GETENV, e.getKey())).as(e.getKey()).contains(e.getValue());

@@ -36,15 +36,15 @@ class ShutdownModesTest {
   void backgroundFailureIsReportedInEveryMode() throws Exception {
     List<RpcParallelException> failures = new CopyOnWriteArrayList<>();
     try (RpcParallel app = RpcParallel.create()) {
-      Connection cc = app.spawnAndConnect(new LifecycleWorker(), 0, null,
+      Connection<LifecycleWorker> cc = app.spawnAndConnect(new LifecycleWorker(), 0, null,
           SpawnOptions.builder().name("bg-cc").onFailure(failures::add).build());
       cc.call(LifecycleWorker.FAIL_LATER, "cc failure");
       assertThat(app.onExit(cc.worker()).get(15, TimeUnit.SECONDS)).isEqualTo(254);
       cc.close();
 
-      Worker csf = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("bg-csf")
+      Worker<LifecycleWorker> csf = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("bg-csf")
           .shutdownOn(ShutdownOn.CALLED_SHUTDOWN_FUNCTION).onFailure(failures::add).build());
-      try (Connection c = app.connect(csf)) {
+      try (Connection<LifecycleWorker> c = app.connect(csf)) {
         c.call(LifecycleWorker.FAIL_LATER, "csf failure");
       }
       assertThat(app.onExit(csf).get(15, TimeUnit.SECONDS)).isEqualTo(254);
@@ -63,16 +63,16 @@ class ShutdownModesTest {
   @Test
   void shutdownAllEndsEveryMode() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      List<Worker> workers = new ArrayList<>();
+      List<Worker<LifecycleWorker>> workers = new ArrayList<>();
       workers.add(app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("all-hb").build()));
       workers.add(app.spawn(new LifecycleWorker(), 0,
           SpawnOptions.builder().name("all-csf").shutdownOn(ShutdownOn.CALLED_SHUTDOWN_FUNCTION).build()));
-      Connection cc = app.spawnAndConnect(new LifecycleWorker(), 0, null, SpawnOptions.builder().name("all-cc").build());
+      Connection<LifecycleWorker> cc = app.spawnAndConnect(new LifecycleWorker(), 0, null, SpawnOptions.builder().name("all-cc").build());
       workers.add(cc.worker());
       long t0 = System.nanoTime();
       app.shutdownAll();
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      for (Worker w : workers) {
+      for (Worker<LifecycleWorker> w : workers) {
         assertThat(app.onExit(w).get(1, TimeUnit.SECONDS)).as(w.nameOrId()).isZero();
       }
       assertThat(ms).as("shutdownAll should not need its kill grace period").isLessThan(5_000);
@@ -87,15 +87,15 @@ class ShutdownModesTest {
   @Test
   void closeLeavesCalledShutdownFunctionWorkersRunning() throws Exception {
     RpcParallel app = RpcParallel.create();
-    Worker hb;
-    Worker csf;
+    Worker<LifecycleWorker> hb;
+    Worker<LifecycleWorker> csf;
     long csfPid;
     try {
       hb = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("close-hb").build());
       csf = app.spawn(new LifecycleWorker(), 0,
           SpawnOptions.builder().name("close-csf").shutdownOn(ShutdownOn.CALLED_SHUTDOWN_FUNCTION).build());
-      try (Connection c = app.connect(csf)) {
-        csfPid = c.call(LifecycleWorker.PID, null);
+      try (Connection<LifecycleWorker> c = app.connect(csf)) {
+        csfPid = c.call(LifecycleWorker.PID);
       }
     } finally {
       app.close();
@@ -104,7 +104,7 @@ class ShutdownModesTest {
     assertThat(app.onExit(csf)).isNotDone();
     assertThat(ProcFs.running(csfPid)).isTrue();
     try (RpcParallel other = RpcParallel.create()) {
-      try (Connection c = other.connect(csf)) {
+      try (Connection<LifecycleWorker> c = other.connect(csf)) {
         assertThat(c.call(LifecycleWorker.SUM, 42)).isEqualTo(861L);
       }
       other.shutdown(csf).get(10, TimeUnit.SECONDS);

@@ -48,12 +48,12 @@ class SocketAccountingTest {
     Set<Integer> before = listeningPorts();
     try (RpcParallel app = RpcParallel.create()) {
       assertThat(listeningPorts()).as("listening sockets before the first spawn").isEqualTo(before);
-      List<CompletableFuture<Worker>> spawning = new ArrayList<>();
+      List<CompletableFuture<Worker<LifecycleWorker>>> spawning = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         spawning.add(app.spawnAsync(new LifecycleWorker(), i, SpawnOptions.builder().name("s20-hb-" + i).build()));
       }
-      List<Worker> hb = new ArrayList<>();
-      for (CompletableFuture<Worker> f : spawning) {
+      List<Worker<LifecycleWorker>> hb = new ArrayList<>();
+      for (CompletableFuture<Worker<LifecycleWorker>> f : spawning) {
         hb.add(f.get(60, TimeUnit.SECONDS));
       }
       Set<Integer> opened = new HashSet<>(listeningPorts());
@@ -63,17 +63,17 @@ class SocketAccountingTest {
       Await.until(Duration.ofSeconds(5), "3 master connections (now " + masterConnections(masterPort) + ")",
           () -> masterConnections(masterPort) == 3);
       // Seen from each worker: exactly one connection to the master's port.
-      for (Worker w : hb) {
+      for (Worker<LifecycleWorker> w : hb) {
         long pid;
-        try (Connection c = app.connect(w)) {
-          pid = c.call(LifecycleWorker.PID, null);
+        try (Connection<LifecycleWorker> c = app.connect(w)) {
+          pid = c.call(LifecycleWorker.PID);
         }
         long toMaster = ProcFs.tcpSocketsOf(pid).stream()
             .filter(s -> s.established() && s.remotePort() == masterPort).count();
         assertThat(toMaster).as("connections from worker " + w.nameOrId() + " to the master").isEqualTo(1);
       }
 
-      Worker csf = app.spawn(new LifecycleWorker(), 9,
+      Worker<LifecycleWorker> csf = app.spawn(new LifecycleWorker(), 9,
           SpawnOptions.builder().name("s20-csf").shutdownOn(ShutdownOn.CALLED_SHUTDOWN_FUNCTION).build());
       Await.until(Duration.ofSeconds(5), "the CALLED_SHUTDOWN_FUNCTION worker to drop its master connection (now "
           + masterConnections(masterPort) + ")", () -> masterConnections(masterPort) == 3);

@@ -21,8 +21,8 @@ class SpawnBasicsTest {
   @Test
   void spawnCallShutdown() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new TestWorker(), 0, SpawnOptions.builder().name("basic").build());
-      try (Connection c = app.connect(w, "c")) {
+      Worker<TestWorker> w = app.spawn(new TestWorker(), 0, SpawnOptions.builder().name("basic").build());
+      try (Connection<TestWorker> c = app.connect(w, "c")) {
         assertThat(c.call(TestWorker.SUM, 42)).isEqualTo(861L);
       }
       app.shutdown(w).get(10, TimeUnit.SECONDS);
@@ -33,7 +33,7 @@ class SpawnBasicsTest {
   @Test
   void spawnAndConnectExitsWhenTheConnectionCloses() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      Connection c = app.spawnAndConnect(new TestWorker(), 0, "c", SpawnOptions.defaults());
+      Connection<TestWorker> c = app.spawnAndConnect(new TestWorker(), 0, "c", SpawnOptions.defaults());
       assertThat(c.call(TestWorker.SUM, 42)).isEqualTo(861L);
       c.close();
       assertThat(app.onExit(c.worker()).get(10, TimeUnit.SECONDS)).isEqualTo(0);

@@ -37,7 +37,7 @@ class SpawnOptionsTest {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static void shutdownAndExpectZero(RpcParallel app, Worker w) throws Exception {
+  private static void shutdownAndExpectZero(RpcParallel app, Worker<?> w) throws Exception {
     app.shutdown(w).get(10, TimeUnit.SECONDS);
     assertThat(app.onExit(w).get(10, TimeUnit.SECONDS)).isZero();
   }
@@ -57,11 +57,11 @@ class SpawnOptionsTest {
     assertThat(plain.exitValue()).isZero();
 
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new LifecycleWorker(), 0,
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0,
           SpawnOptions.builder().name("custom-main").mainClass(CustomMain.class.getName()).build());
-      try (Connection c = app.connect(w)) {
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
         assertThat(c.call(LifecycleWorker.SUM, 42)).isEqualTo(861L);
-        long pid = c.call(LifecycleWorker.PID, null);
+        long pid = c.call(LifecycleWorker.PID);
         assertThat(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow())
             .contains(CustomMain.class.getName());
       }
@@ -74,12 +74,12 @@ class SpawnOptionsTest {
   void launcherPrefixNice() throws Exception {
     int myNice = ProcFs.niceOf(ProcessHandle.current().pid());
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("niced")
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("niced")
           .launcher(Launcher.prefix("nice", "-n", "5")).env("RPCP_TEST_NICE", "a b").build());
-      try (Connection c = app.connect(w)) {
-        long pid = c.call(LifecycleWorker.PID, null);
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
+        long pid = c.call(LifecycleWorker.PID);
         assertThat(ProcFs.niceOf(pid)).isEqualTo(Math.min(19, myNice + 5));
-        assertThat(c.call(LifecycleWorker.PARENT_PID, null)).isEqualTo(ProcessHandle.current().pid());
+        assertThat(c.call(LifecycleWorker.PARENT_PID)).isEqualTo(ProcessHandle.current().pid());
         assertThat(c.call(LifecycleWorker.GETENV, "RPCP_TEST_NICE")).contains("a b");
       }
       shutdownAndExpectZero(app, w);
@@ -97,8 +97,8 @@ class SpawnOptionsTest {
       return out;
     });
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("wrapped").launcher(viaEnv).build());
-      try (Connection c = app.connect(w)) {
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("wrapped").launcher(viaEnv).build());
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
         assertThat(c.call(LifecycleWorker.GETENV, "RPCP_WRAPPED")).isEqualTo(Optional.of("yes"));
       }
       shutdownAndExpectZero(app, w);
@@ -120,9 +120,9 @@ class SpawnOptionsTest {
     Files.writeString(out, "stale line\n");
     Files.writeString(err, "previous run\n");
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("redirected")
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("redirected")
           .stdout(Redirect.truncate(out)).stderr(Redirect.appendTo(err)).build());
-      try (Connection c = app.connect(w)) {
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
         c.call(LifecycleWorker.PRINT, "printed after ready");
       }
       Await.until(Duration.ofSeconds(5), "the line in " + out, () -> read(out).contains("printed after ready"));
@@ -137,9 +137,9 @@ class SpawnOptionsTest {
   @Test
   void relativeRedirectPathIsResolvedInTheWorkingDirectory(@TempDir Path tmp) throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("relative")
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("relative")
           .workingDirectory(tmp).stdout(Redirect.truncate(Path.of("relative.out"))).build());
-      try (Connection c = app.connect(w)) {
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
         c.call(LifecycleWorker.PRINT, "in the working directory");
       }
       Path expected = tmp.resolve("relative.out");
@@ -156,8 +156,8 @@ class SpawnOptionsTest {
     java.io.PrintStream original = System.out;
     System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("fwd").build());
-      try (Connection c = app.connect(w)) {
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("fwd").build());
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
         c.call(LifecycleWorker.PRINT, "forwarded line");
       }
       Await.until(Duration.ofSeconds(5), "the forwarded line",

@@ -38,7 +38,7 @@ class SpawnStressTest {
       for (int round = 0; round < ROUNDS; round++) {
         long t0 = System.nanoTime();
         List<CompletableFuture<Long>> results = new ArrayList<>();
-        List<CompletableFuture<Worker>> spawns = new ArrayList<>();
+        List<CompletableFuture<Worker<LifecycleWorker>>> spawns = new ArrayList<>();
         for (int i = 0; i < WORKERS; i++) {
           SpawnOptions o = SpawnOptions.builder()
               .name("stress-" + round + "-" + i)
@@ -46,10 +46,10 @@ class SpawnStressTest {
               .spawnTimeout(Duration.ofSeconds(120))
               .build();
           int n = 100 + i;
-          CompletableFuture<Worker> spawned = app.spawnAsync(new LifecycleWorker(), i, o);
+          CompletableFuture<Worker<LifecycleWorker>> spawned = app.spawnAsync(new LifecycleWorker(), i, o);
           spawns.add(spawned);
           results.add(spawned.thenApplyAsync(w -> {
-            try (Connection c = app.connect(w)) {
+            try (Connection<LifecycleWorker> c = app.connect(w)) {
               return c.call(LifecycleWorker.SUM, n);
             }
           }));
@@ -58,7 +58,7 @@ class SpawnStressTest {
         for (int i = 0; i < WORKERS; i++) {
           long n = 100 + i;
           assertThat(results.get(i).get(180, TimeUnit.SECONDS)).isEqualTo(n * (n - 1) / 2);
-          Worker w = spawns.get(i).join();
+          Worker<LifecycleWorker> w = spawns.get(i).join();
           app.shutdown(w).get(30, TimeUnit.SECONDS);
           exits.add(app.onExit(w));
         }

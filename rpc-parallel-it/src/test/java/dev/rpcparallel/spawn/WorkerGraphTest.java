@@ -36,17 +36,17 @@ class WorkerGraphTest {
   @Test
   void scenario17_workerHandlePassedToAnotherWorkerSharedCounter() throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
-      CompletableFuture<Worker> counterF = app.spawnAsync(new TestWorker(), 0, SpawnOptions.builder().name("s17-counter").build());
-      CompletableFuture<Worker> dispatcherF =
+      CompletableFuture<Worker<TestWorker>> counterF = app.spawnAsync(new TestWorker(), 0, SpawnOptions.builder().name("s17-counter").build());
+      CompletableFuture<Worker<DispatchWorker>> dispatcherF =
           app.spawnAsync(new DispatchWorker(), null, SpawnOptions.builder().name("s17-dispatcher").build());
-      Worker counter = counterF.get(60, TimeUnit.SECONDS);
-      Worker dispatcher = dispatcherF.get(60, TimeUnit.SECONDS);
-      try (Connection viaDispatcher = app.connect(dispatcher);
-          Connection direct = app.connect(counter, "direct")) {
+      Worker<TestWorker> counter = counterF.get(60, TimeUnit.SECONDS);
+      Worker<DispatchWorker> dispatcher = dispatcherF.get(60, TimeUnit.SECONDS);
+      try (Connection<DispatchWorker> viaDispatcher = app.connect(dispatcher);
+          Connection<TestWorker> direct = app.connect(counter, "direct")) {
         List<CompletableFuture<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
           calls.add(viaDispatcher.callAsync(DispatchWorker.INC_VIA, counter));
-          calls.add(direct.callAsync(TestWorker.INC, null));
+          calls.add(direct.callAsync(TestWorker.INC));
         }
         List<Integer> values = new ArrayList<>();
         for (CompletableFuture<Integer> f : calls) {
@@ -67,9 +67,9 @@ class WorkerGraphTest {
     List<List<Long>> chain;
     RpcParallel app = RpcParallel.create();
     try {
-      Worker head = app.spawn(new ChainWorker(), 2, SpawnOptions.builder().name("chain-2").connectionTimeout(Duration.ofSeconds(30)).build());
-      try (Connection c = app.connect(head)) {
-        chain = c.call(ChainWorker.CHAIN, null);
+      Worker<ChainWorker> head = app.spawn(new ChainWorker(), 2, SpawnOptions.builder().name("chain-2").connectionTimeout(Duration.ofSeconds(30)).build());
+      try (Connection<ChainWorker> c = app.connect(head)) {
+        chain = c.call(ChainWorker.CHAIN);
       }
     } finally {
       app.close();

@@ -17,10 +17,10 @@ import java.util.List;
  */
 public final class ChainWorker extends SimpleWorkerSpec<Integer, ChainWorker.State> {
   /** A link: its next link, if any. */
-  public record State(WorkerContext context, Worker next) {}
+  public record State(WorkerContext context, Worker<ChainWorker> next) {}
 
   /** For this link and every one after it, in order: {pid, parent pid}. */
-  public static final Rpc<Void, List<List<Long>>> CHAIN =
+  public static final Rpc<ChainWorker, Void, List<List<Long>>> CHAIN =
       Rpc.of("chain", Codecs.VOID, Codecs.list(Codecs.list(Codecs.LONG)));
 
   public ChainWorker() {
@@ -29,7 +29,7 @@ public final class ChainWorker extends SimpleWorkerSpec<Integer, ChainWorker.Sta
 
   @Override
   public State initWorkerState(Integer following, WorkerContext context) {
-    Worker next = null;
+    Worker<ChainWorker> next = null;
     if (following > 0) {
       next = context.app().spawn(new ChainWorker(), following - 1,
           SpawnOptions.builder().name("chain-" + (following - 1)).build());
@@ -44,8 +44,8 @@ public final class ChainWorker extends SimpleWorkerSpec<Integer, ChainWorker.Sta
       ProcessHandle me = ProcessHandle.current();
       out.add(List.of(me.pid(), me.parent().map(ProcessHandle::pid).orElse(-1L)));
       if (s.next() != null) {
-        try (Connection next = s.context().app().connect(s.next())) {
-          out.addAll(next.call(CHAIN, null));
+        try (Connection<ChainWorker> next = s.context().app().connect(s.next())) {
+          out.addAll(next.call(CHAIN));
         }
       }
       return out;

@@ -1,6 +1,7 @@
 package dev.rpcparallel.testing;
 
 import dev.rpcparallel.Worker;
+import dev.rpcparallel.WorkerSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,19 +16,21 @@ import java.util.concurrent.TimeUnit;
  * A child JVM on the test classpath running {@link ServeMain}: it serves a worker and prints its
  * handle; it exits when its stdin closes. Used by tests that need the worker's memory measured
  * apart from the test's own.
+ *
+ * @param <W> the worker type it serves
  */
-public final class ChildJvm implements AutoCloseable {
+public final class ChildJvm<W extends WorkerSpec<Integer, ?, ?, ?>> implements AutoCloseable {
   private final Process process;
-  private final Worker worker;
+  private final Worker<W> worker;
 
-  public ChildJvm(List<String> jvmOptions, String specClass, int initArg) throws IOException {
+  public ChildJvm(List<String> jvmOptions, Class<W> spec, int initArg) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ServeMain.class.getName());
-    cmd.add(specClass);
+    cmd.add(spec.getName());
     cmd.add(Integer.toString(initArg));
     process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -39,10 +42,10 @@ public final class ChildJvm implements AutoCloseable {
       close();
       throw new IOException("child JVM exited before printing its worker handle; exit " + process.exitValue());
     }
-    worker = Worker.CODEC.fromBytes(Base64.getDecoder().decode(line.substring("WORKER ".length())));
+    worker = Worker.codec(spec).fromBytes(Base64.getDecoder().decode(line.substring("WORKER ".length())));
   }
 
-  public Worker worker() {
+  public Worker<W> worker() {
     return worker;
   }
 

@@ -11,7 +11,8 @@ import dev.rpcparallel.codec.Codecs;
 /** A worker that receives another worker's handle as an argument, connects to it and calls it. */
 public final class DispatchWorker extends SimpleWorkerSpec<Void, WorkerContext> {
   /** Connects to the given {@link TestWorker} and returns its {@link TestWorker#INC}. */
-  public static final Rpc<Worker, Integer> INC_VIA = Rpc.of("inc_via", Worker.CODEC, Codecs.INT);
+  public static final Rpc<DispatchWorker, Worker<TestWorker>, Integer> INC_VIA =
+      Rpc.of("inc_via", Worker.codec(TestWorker.class), Codecs.INT);
 
   public DispatchWorker() {
     super(Codecs.VOID);
@@ -25,8 +26,8 @@ public final class DispatchWorker extends SimpleWorkerSpec<Void, WorkerContext> 
   @Override
   public void implement(Implementations<WorkerContext, Void> table) {
     table.rpc(INC_VIA, (ctx, c, counter) -> {
-      try (Connection to = ctx.app().connect(counter, "dispatcher")) {
-        return to.call(TestWorker.INC, null);
+      try (Connection<TestWorker> to = ctx.app().connect(counter, "dispatcher")) {
+        return to.call(TestWorker.INC);
       }
     });
   }

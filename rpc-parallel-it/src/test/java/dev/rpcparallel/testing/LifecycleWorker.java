@@ -14,25 +14,25 @@ import java.util.Optional;
  * makes it print "initWorkerState hangs" on stderr and hang forever.
  */
 public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerContext> {
-  public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+  public static final Rpc<LifecycleWorker, Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
   /** The worker's process id. */
-  public static final Rpc<Void, Long> PID = Rpc.of("pid", Codecs.VOID, Codecs.LONG);
+  public static final Rpc<LifecycleWorker, Void, Long> PID = Rpc.of("pid", Codecs.VOID, Codecs.LONG);
   /** The process id of the worker's parent process. */
-  public static final Rpc<Void, Long> PARENT_PID = Rpc.of("parent_pid", Codecs.VOID, Codecs.LONG);
+  public static final Rpc<LifecycleWorker, Void, Long> PARENT_PID = Rpc.of("parent_pid", Codecs.VOID, Codecs.LONG);
   /** {@code System.getenv(key)}, empty if unset. */
-  public static final Rpc<String, Optional<String>> GETENV =
+  public static final Rpc<LifecycleWorker, String, Optional<String>> GETENV =
       Rpc.of("getenv", Codecs.STRING, Codecs.optional(Codecs.STRING));
   /** Prints the line on the worker's System.out (flushed). */
-  public static final Rpc<String, Void> PRINT = Rpc.of("print", Codecs.STRING, Codecs.VOID);
+  public static final Rpc<LifecycleWorker, String, Void> PRINT = Rpc.of("print", Codecs.STRING, Codecs.VOID);
   /** Throws IllegalStateException(message) in the handler. */
-  public static final Rpc<String, Void> FAIL = Rpc.of("fail", Codecs.STRING, Codecs.VOID);
+  public static final Rpc<LifecycleWorker, String, Void> FAIL = Rpc.of("fail", Codecs.STRING, Codecs.VOID);
   /**
    * Returns at once after starting a thread that throws IllegalStateException(message) 50 ms
    * later: an uncaught background exception, which takes the worker down.
    */
-  public static final Rpc<String, Void> FAIL_LATER = Rpc.of("fail_later", Codecs.STRING, Codecs.VOID);
+  public static final Rpc<LifecycleWorker, String, Void> FAIL_LATER = Rpc.of("fail_later", Codecs.STRING, Codecs.VOID);
   /** Sleeps that many milliseconds, returns the argument. */
-  public static final Rpc<Integer, Integer> SLEEP = Rpc.of("sleep", Codecs.INT, Codecs.INT);
+  public static final Rpc<LifecycleWorker, Integer, Integer> SLEEP = Rpc.of("sleep", Codecs.INT, Codecs.INT);
 
   public LifecycleWorker() {
     super(Codecs.INT);

@@ -34,21 +34,21 @@ public final class MasterMain {
       return;
     }
     try (RpcParallel app = RpcParallel.create()) {
-      List<CompletableFuture<Connection>> conns = new ArrayList<>();
+      List<CompletableFuture<Connection<LifecycleWorker>>> conns = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         SpawnOptions hb = SpawnOptions.builder().name("hb-" + i).build();
-        conns.add(app.spawnAsync(new LifecycleWorker(), i, hb).thenApply(app::connect));
+        conns.add(app.spawnAsync(new LifecycleWorker(), i, hb).thenApply(w -> app.connect(w)));
         conns.add(app.spawnAndConnectAsync(new LifecycleWorker(), i, null, SpawnOptions.builder().name("cc-" + i).build()));
       }
       SpawnOptions csf = SpawnOptions.builder().name("csf").shutdownOn(ShutdownOn.CALLED_SHUTDOWN_FUNCTION).build();
-      Worker survivor = app.spawn(new LifecycleWorker(), 0, csf);
-      for (CompletableFuture<Connection> f : conns) {
-        Connection c = f.join();
+      Worker<LifecycleWorker> survivor = app.spawn(new LifecycleWorker(), 0, csf);
+      for (CompletableFuture<Connection<LifecycleWorker>> f : conns) {
+        Connection<LifecycleWorker> c = f.join();
         String mode = c.worker().nameOrId().startsWith("hb") ? "HEARTBEAT_TIMEOUT" : "CONNECTION_CLOSED";
-        System.out.println("PID " + mode + " " + c.call(LifecycleWorker.PID, null));
+        System.out.println("PID " + mode + " " + c.call(LifecycleWorker.PID));
       }
-      try (Connection c = app.connect(survivor)) {
-        System.out.println("PID CALLED_SHUTDOWN_FUNCTION " + c.call(LifecycleWorker.PID, null));
+      try (Connection<LifecycleWorker> c = app.connect(survivor)) {
+        System.out.println("PID CALLED_SHUTDOWN_FUNCTION " + c.call(LifecycleWorker.PID));
       }
       System.out.println("HANDLE " + Base64.getEncoder().encodeToString(Worker.CODEC.toBytes(survivor)));
       System.out.println("READY");

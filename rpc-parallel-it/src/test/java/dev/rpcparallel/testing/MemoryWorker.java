@@ -23,9 +23,9 @@ public final class MemoryWorker extends SimpleWorkerSpec<Integer, MemoryWorker.P
   }
 
   /** Streams {@code n} items of 1 MiB. */
-  public static final Pipe<Integer, byte[]> MEGABYTES = Pipe.of("megabytes", Codecs.INT, Codecs.BYTES);
+  public static final Pipe<MemoryWorker, Integer, byte[]> MEGABYTES = Pipe.of("megabytes", Codecs.INT, Codecs.BYTES);
   /** Peak heap used and peak direct memory used, in bytes. */
-  public static final Rpc<Void, List<Long>> PEAKS = Rpc.of("peaks", Codecs.VOID, Codecs.list(Codecs.LONG));
+  public static final Rpc<MemoryWorker, Void, List<Long>> PEAKS = Rpc.of("peaks", Codecs.VOID, Codecs.list(Codecs.LONG));
 
   public MemoryWorker() {
     super(Codecs.INT);

@@ -17,7 +17,7 @@ public final class ServeMain {
     WorkerSpec<Integer, ?, ?, ?> spec =
         (WorkerSpec<Integer, ?, ?, ?>) Class.forName(args[0]).getConstructor().newInstance();
     try (RpcParallel app = RpcParallel.create()) {
-      Worker w = app.serve(spec, Integer.parseInt(args[1]));
+      Worker<?> w = app.serve(spec, Integer.parseInt(args[1]));
       System.out.println("WORKER " + Base64.getEncoder().encodeToString(Worker.CODEC.toBytes(w)));
       System.out.flush();
       while (System.in.read() >= 0) {

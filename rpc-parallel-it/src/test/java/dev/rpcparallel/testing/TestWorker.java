@@ -39,32 +39,36 @@ public final class TestWorker implements WorkerSpec<Integer, TestWorker.State, S
     }
   }
 
-  public static final Rpc<Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
-  public static final Rpc<Void, Integer> INC = Rpc.of("inc", Codecs.VOID, Codecs.INT);
-  public static final Rpc<String, String> ECHO = Rpc.of("echo", Codecs.STRING, Codecs.STRING);
-  public static final Rpc<String, String> WHO = Rpc.of("who", Codecs.STRING, Codecs.STRING);
-  public static final Rpc<String, Void> FAIL = Rpc.of("fail", Codecs.STRING, Codecs.VOID);
-  public static final Rpc<Integer, Integer> SLEEP = Rpc.of("sleep", Codecs.INT, Codecs.INT);
-  public static final OneWay<String> NOTE = OneWay.of("note", Codecs.STRING);
-  public static final Pipe<Integer, Integer> COUNT = Pipe.of("count", Codecs.INT, Codecs.INT);
-  public static final Pipe<Void, Integer> ENDLESS = Pipe.of("endless", Codecs.VOID, Codecs.INT);
-  public static final Pipe<Integer, Integer> COUNT_THEN_FAIL = Pipe.of("count_then_fail", Codecs.INT, Codecs.INT);
-  public static final ReversePipe<Integer, Integer, List<String>> SHARD =
+  public static final Rpc<TestWorker, Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
+  public static final Rpc<TestWorker, Void, Integer> INC = Rpc.of("inc", Codecs.VOID, Codecs.INT);
+  public static final Rpc<TestWorker, String, String> ECHO = Rpc.of("echo", Codecs.STRING, Codecs.STRING);
+  public static final Rpc<TestWorker, String, String> WHO = Rpc.of("who", Codecs.STRING, Codecs.STRING);
+  public static final Rpc<TestWorker, String, Void> FAIL = Rpc.of("fail", Codecs.STRING, Codecs.VOID);
+  public static final Rpc<TestWorker, Integer, Integer> SLEEP = Rpc.of("sleep", Codecs.INT, Codecs.INT);
+  /** Records "label:message"; a message "throw:text" makes the handler throw IllegalStateException(text). */
+  public static final OneWay<TestWorker, String> NOTE = OneWay.of("note", Codecs.STRING);
+  /** Takes every one-way message recorded so far, in the order handled. */
+  public static final Rpc<TestWorker, Void, List<String>> DRAIN_NOTES =
+      Rpc.of("drain_notes", Codecs.VOID, Codecs.list(Codecs.STRING));
+  public static final Pipe<TestWorker, Integer, Integer> COUNT = Pipe.of("count", Codecs.INT, Codecs.INT);
+  public static final Pipe<TestWorker, Void, Integer> ENDLESS = Pipe.of("endless", Codecs.VOID, Codecs.INT);
+  public static final Pipe<TestWorker, Integer, Integer> COUNT_THEN_FAIL = Pipe.of("count_then_fail", Codecs.INT, Codecs.INT);
+  public static final ReversePipe<TestWorker, Integer, Integer, List<String>> SHARD =
       ReversePipe.of("shard", Codecs.INT, Codecs.INT, Codecs.list(Codecs.STRING));
-  public static final StateRpc<Integer, String, Character> STATE =
+  public static final StateRpc<TestWorker, Integer, String, Character> STATE =
       StateRpc.of("state", Codecs.INT, Codecs.STRING, Codecs.CHAR);
-  public static final Rpc<String, Void> LOG = Rpc.of("log", Codecs.STRING, Codecs.VOID);
+  public static final Rpc<TestWorker, String, Void> LOG = Rpc.of("log", Codecs.STRING, Codecs.VOID);
   /** A state of n characters; its update writer is kept so a test can ask whether it closed. */
-  public static final StateRpc<Integer, String, Character> BIG_STATE =
+  public static final StateRpc<TestWorker, Integer, String, Character> BIG_STATE =
       StateRpc.of("big_state", Codecs.INT, Codecs.STRING, Codecs.CHAR);
   /** Whether BIG_STATE's last update writer is closed. */
-  public static final Rpc<Void, Boolean> STATE_WRITER_CLOSED = Rpc.of("state_writer_closed", Codecs.VOID, Codecs.BOOLEAN);
+  public static final Rpc<TestWorker, Void, Boolean> STATE_WRITER_CLOSED = Rpc.of("state_writer_closed", Codecs.VOID, Codecs.BOOLEAN);
   /** Takes the next one-way message the worker received (waits up to 10 s). */
-  public static final Rpc<Void, String> TAKE_NOTE = Rpc.of("take_note", Codecs.VOID, Codecs.STRING);
+  public static final Rpc<TestWorker, Void, String> TAKE_NOTE = Rpc.of("take_note", Codecs.VOID, Codecs.STRING);
   /** How many items ENDLESS wrote before its writer reported closed (waits up to 10 s). */
-  public static final Rpc<Void, Long> ABORTED_AFTER = Rpc.of("aborted_after", Codecs.VOID, Codecs.LONG);
+  public static final Rpc<TestWorker, Void, Long> ABORTED_AFTER = Rpc.of("aborted_after", Codecs.VOID, Codecs.LONG);
   /** Close reasons of this worker's finished connections, as seen by the worker. */
-  public static final Rpc<Void, List<String>> CLOSE_REASONS =
+  public static final Rpc<TestWorker, Void, List<String>> CLOSE_REASONS =
       Rpc.of("close_reasons", Codecs.VOID, Codecs.list(Codecs.STRING));
 
   @Override
@@ -116,7 +120,17 @@ public final class TestWorker implements WorkerSpec<Integer, TestWorker.State, S
           Thread.sleep(ms);
           return ms;
         })
-        .oneWay(NOTE, (s, c, q) -> s.oneWays.add(c + ":" + q))
+        .oneWay(NOTE, (s, c, q) -> {
+          if (q.startsWith("throw:")) {
+            throw new IllegalStateException(q.substring("throw:".length()));
+          }
+          s.oneWays.add(c + ":" + q);
+        })
+        .rpc(DRAIN_NOTES, (s, c, q) -> {
+          List<String> out = new ArrayList<>();
+          s.oneWays.drainTo(out);
+          return out;
+        })
         .pipe(COUNT, (s, c, n, out) -> {
           for (int i = 0; i < n; i++) {
             out.write(i);
