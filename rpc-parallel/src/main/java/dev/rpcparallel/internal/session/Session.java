@@ -218,16 +218,20 @@ public abstract class Session implements LinkHandler {
 
   /** Closes the connection, telling the peer why. Idempotent; callable from any thread. */
   public final void close(ErrorCode code, String reason) {
+    ConnectionLost e = new ConnectionLost(code, reason);
     synchronized (this) {
       if (closed != null) {
         return;
       }
+      // Recorded before the CLOSE frame leaves: the peer's reaction (it closes the socket, our
+      // link thread sees EOF) must not become the reason of a close we decided.
+      closed = e;
       BinaryWriter w = Frames.start(FrameType.CLOSE);
       w.writeUnsignedVarLong(code.wire());
       w.writeString(truncate(reason));
       link.send(w, null);
     }
-    closed(code, reason);
+    failPending(e);
     link.close();
   }
 
@@ -246,6 +250,11 @@ public abstract class Session implements LinkHandler {
       }
       closed = e;
     }
+    failPending(e);
+  }
+
+  /** After the reason {@code e} was recorded: stops the timer and fails everything pending. */
+  private void failPending(ConnectionLost e) {
     link.execute(() -> {
       if (timer != null) {
         timer.cancel();
@@ -256,7 +265,7 @@ public abstract class Session implements LinkHandler {
     inStreams.values().forEach(s -> s.onError(e));
     inStreams.clear();
     onClosed(e);
-    closeFuture.complete(reason);
+    closeFuture.complete(e.reason());
   }
 
   /** The name put on errors sent from this side (the worker's name or id, or "client"). */
