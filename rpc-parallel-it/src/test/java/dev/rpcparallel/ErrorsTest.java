@@ -92,7 +92,7 @@ class ErrorsTest {
     try (Connection<TestWorker> c = app.connect(worker, "c")) {
       assertThatThrownBy(() -> c.call(missing, 1))
           .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNKNOWN_FUNCTION))
-          .hasMessageContaining("no function named 'no_such_function'");
+          .hasMessage("worker " + worker.nameOrId() + " has no function 'no_such_function'");
       assertThat(c.call(TestWorker.ECHO, "x")).isEqualTo("x");
     }
   }
@@ -191,7 +191,8 @@ class ErrorsTest {
         assertThat(c.call(TestWorker.STATE_WRITER_CLOSED)).as("the failed state's update writer").isTrue();
         assertThatThrownBy(() -> c.call(TestWorker.FAIL, "z".repeat(4070)))
             .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE))
-            .hasMessageContaining("the error response could not be sent");
+            .hasMessageStartingWith("the error of 'fail' could not be sent: ")
+            .hasMessageContaining("exceeds the maximum message size of 4096 bytes");
         assertThat(c.call(TestWorker.ECHO, "small")).isEqualTo("small");
       }
     }

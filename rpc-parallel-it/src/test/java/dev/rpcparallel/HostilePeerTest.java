@@ -124,7 +124,7 @@ class HostilePeerTest {
       p.sendFrame(FrameType.CALL, new byte[] {(byte) 0xFF}); // a varint that never ends
       RawPeer.Close c = p.readClose();
       assertThat(c.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
-      assertThat(c.reason()).startsWith("malformed CALL frame: ");
+      assertThat(c.reason()).startsWith("malformed CALL frame: cannot decode").contains("truncated input");
     }
   }
 
