@@ -1,6 +1,7 @@
 package dev.rpcparallel.testing;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,6 +14,16 @@ import java.util.Set;
 /** Linux {@code /proc} readers for leak and socket accounting in tests. */
 public final class ProcFs {
   private ProcFs() {}
+
+  static {
+    // The JDK opens a socket once per JVM, the first time a file channel is used (sun.nio.ch's
+    // pre-close descriptor). Do it now, so that it is never counted as a socket a test leaked.
+    try (FileChannel ignored = FileChannel.open(Path.of("/proc/self/stat"))) {
+      // opened for its side effect only
+    } catch (IOException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** A TCP socket from {@code /proc/self/net/tcp{,6}}: ports, state (0A = LISTEN, 01 = ESTABLISHED), inode. */
   public record TcpSocket(int localPort, int remotePort, String state, long inode) {
