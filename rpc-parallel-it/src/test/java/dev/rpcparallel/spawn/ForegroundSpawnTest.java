@@ -100,6 +100,24 @@ class ForegroundSpawnTest {
     }
   }
 
+  /** ForegroundWorker is AutoCloseable: close() ends a live worker, reaps it and closes its streams; again is a no-op. */
+  @Test
+  void closeEndsTheProcessAndLeavesNoZombie() {
+    try (RpcParallel app = RpcParallel.create()) {
+      ForegroundWorker<LifecycleWorker> closed;
+      try (ForegroundWorker<LifecycleWorker> fw =
+          app.spawnInForeground(new LifecycleWorker(), 0, SpawnOptions.builder().name("fg-close").build())) {
+        closed = fw;
+        try (Connection<LifecycleWorker> c = app.connect(fw.worker())) {
+          assertThat(c.call(LifecycleWorker.PID)).isEqualTo(fw.process().pid());
+        }
+      }
+      assertThat(closed.process().isAlive()).isFalse();
+      assertThat(ProcFs.childrenOf(ProcessHandle.current().pid())).as("children, zombies included").isEmpty();
+      closed.close();
+    }
+  }
+
   /** A foreground spawn whose init throws fails with the text, and the library reaps the child. */
   @Test
   void failedForegroundSpawnLeavesNoZombie() {
