@@ -11,7 +11,7 @@ import java.util.Optional;
  * A worker for the spawn and lifecycle tests: it reports facts about its own process (pid,
  * parent pid, environment), prints on its stdout, and fails on request, synchronously or in the
  * background after returning. Init argument: any int; -1 makes initWorkerState throw "boom", -2
- * makes it print "initWorkerState hangs" on stderr and hang forever.
+ * makes it print "initWorkerState hangs" on stderr and hang forever, -3 makes it take 5 s.
  */
 public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerContext> {
   public static final Rpc<LifecycleWorker, Integer, Long> SUM = Rpc.of("sum", Codecs.INT, Codecs.LONG);
@@ -34,18 +34,24 @@ public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerConte
   /** Sleeps that many milliseconds, returns the argument. */
   public static final Rpc<LifecycleWorker, Integer, Integer> SLEEP = Rpc.of("sleep", Codecs.INT, Codecs.INT);
 
+  /** How long initWorkerState takes with init argument -3. */
+  public static final long SLOW_INIT_MILLIS = 5_000;
+
   public LifecycleWorker() {
     super(Codecs.INT);
   }
 
   @Override
-  public WorkerContext initWorkerState(Integer arg, WorkerContext context) {
+  public WorkerContext initWorkerState(Integer arg, WorkerContext context) throws InterruptedException {
     if (arg != null && arg == -1) {
       throw new IllegalStateException("boom: init refused -1");
     }
     if (arg != null && arg == -2) {
       System.err.println("initWorkerState hangs");
       System.err.flush();
+    }
+    if (arg != null && arg == -3) {
+      Thread.sleep(SLOW_INIT_MILLIS);
     }
     while (arg != null && arg == -2) {
       try {
