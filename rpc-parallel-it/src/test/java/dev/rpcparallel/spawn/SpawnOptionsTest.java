@@ -15,9 +15,11 @@ import dev.rpcparallel.testing.CustomMain;
 import dev.rpcparallel.testing.LifecycleWorker;
 import dev.rpcparallel.testing.NoLeaks;
 import dev.rpcparallel.testing.ProcFs;
+import dev.rpcparallel.testing.TestWorker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,7 +135,51 @@ class SpawnOptionsTest {
         .contains("rpc-parallel worker redirected: shutdown requested; exiting with status 0");
   }
 
-  /** A relative redirect path is resolved against the worker's working directory. */
+  /**
+   * Redirects apply to the worker's file descriptors from JVM start: what the JVM itself prints
+   * before any Java code runs (here -XX:+PrintCommandLineFlags) lands in the file too.
+   */
+  @Test
+  void redirectAppliesFromJvmStart(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("jvm.out");
+    try (RpcParallel app = RpcParallel.create()) {
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("from-start")
+          .addJvmOptions("-XX:+PrintCommandLineFlags").stdout(Redirect.truncate(out)).build());
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
+        c.call(LifecycleWorker.PRINT, "printed after ready");
+      }
+      Await.until(Duration.ofSeconds(5), "the line in " + out, () -> read(out).contains("printed after ready"));
+      List<String> lines = Files.readAllLines(out);
+      assertThat(lines.get(0)).as("the JVM's own first line").contains("-XX:+UseSerialGC").contains("-XX:+PrintCommandLineFlags");
+      assertThat(lines.get(lines.size() - 1)).isEqualTo("printed after ready");
+      shutdownAndExpectZero(app, w);
+    }
+  }
+
+  /**
+   * A failed spawn's error holds what the worker printed into a redirect file during this spawn
+   * (not what the file held before), prefixed as forwarded lines are.
+   */
+  @Test
+  void failedSpawnShowsTheNewPartOfARedirectFile(@TempDir Path tmp) throws Exception {
+    Path err = tmp.resolve("worker.err");
+    Files.writeString(err, "line from an earlier run\n");
+    try (RpcParallel app = RpcParallel.create()) {
+      RpcParallelException e = (RpcParallelException) catchThrowable(() -> app.spawn(new TestWorker(), -1,
+          SpawnOptions.builder().name("init-fails").stderr(Redirect.appendTo(err)).build()));
+      assertThat(e).isNotNull();
+      assertThat(e.kind()).isEqualTo(RpcParallelException.Kind.SPAWN_FAILED);
+      assertThat(e.getMessage())
+          .contains("[WORKER init-fails STDERR] ")
+          .contains("boom: init refused -1")
+          .containsPattern("exit status 254")
+          .doesNotContain("line from an earlier run");
+      assertThat(read(err)).startsWith("line from an earlier run\n").contains("boom: init refused -1");
+      assertThat(ProcFs.childrenOf(ProcessHandle.current().pid())).isEmpty();
+    }
+  }
+
+  /** A relative redirect path is resolved against the worker's working directory; a file it creates is private (0600). */
   @Test
   void relativeRedirectPathIsResolvedInTheWorkingDirectory(@TempDir Path tmp) throws Exception {
     try (RpcParallel app = RpcParallel.create()) {
@@ -145,6 +191,7 @@ class SpawnOptionsTest {
       Path expected = tmp.resolve("relative.out");
       Await.until(Duration.ofSeconds(5), "the line in " + expected,
           () -> Files.exists(expected) && read(expected).contains("in the working directory"));
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(expected))).isEqualTo("rw-------");
       shutdownAndExpectZero(app, w);
     }
   }
