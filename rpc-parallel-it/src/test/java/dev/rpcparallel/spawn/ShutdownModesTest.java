@@ -1,7 +1,6 @@
 package dev.rpcparallel.spawn;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RemoteException;
@@ -13,9 +12,11 @@ import dev.rpcparallel.Worker;
 import dev.rpcparallel.testing.LifecycleWorker;
 import dev.rpcparallel.testing.NoLeaks;
 import dev.rpcparallel.testing.ProcFs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,8 +109,11 @@ class ShutdownModesTest {
         assertThat(c.call(LifecycleWorker.SUM, 42)).isEqualTo(861L);
       }
       other.shutdown(csf).get(10, TimeUnit.SECONDS);
-      Throwable notOurs = catchThrowable(() -> other.onExit(csf));
-      assertThat(notOurs).isInstanceOf(IllegalArgumentException.class);
+      // Not a worker it spawned: the future fails (it used to throw).
+      assertThat(other.onExit(csf)).failsWithin(Duration.ofSeconds(1))
+          .withThrowableOfType(ExecutionException.class)
+          .withCauseInstanceOf(IllegalArgumentException.class)
+          .withMessageContaining("was not spawned by this RpcParallel instance");
     }
     // The first app still tracks the process it started, closed or not.
     assertThat(app.onExit(csf).get(10, TimeUnit.SECONDS)).isZero();
