@@ -7,7 +7,9 @@ import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.ShutdownOn;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
+import dev.rpcparallel.testing.LifecycleWorker;
 import dev.rpcparallel.testing.NoLeaks;
+import dev.rpcparallel.testing.ProcFs;
 import dev.rpcparallel.testing.TestWorker;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,27 @@ class SpawnBasicsTest {
       }
       app.shutdown(w).get(10, TimeUnit.SECONDS);
       assertThat(app.onExit(w).get(10, TimeUnit.SECONDS)).isEqualTo(0);
+    }
+  }
+
+  /**
+   * A spawned worker starts in a session of its own (a terminal's signals to the master's
+   * process group do not reach it), yet stays a child of the master.
+   */
+  @Test
+  void spawnedWorkerRunsInItsOwnSessionAndStaysAChild() throws Exception {
+    long self = ProcessHandle.current().pid();
+    try (RpcParallel app = RpcParallel.create()) {
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("own-session").build());
+      long pid;
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
+        pid = c.call(LifecycleWorker.PID);
+        assertThat(c.call(LifecycleWorker.PARENT_PID)).isEqualTo(self);
+      }
+      assertThat(ProcFs.sessionOf(pid)).as("the worker's session").isEqualTo(pid).isNotEqualTo(ProcFs.sessionOf(self));
+      assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).contains(pid);
+      app.shutdown(w).get(10, TimeUnit.SECONDS);
+      assertThat(app.onExit(w).get(10, TimeUnit.SECONDS)).isZero();
     }
   }
 

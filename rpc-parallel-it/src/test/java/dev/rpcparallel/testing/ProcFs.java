@@ -133,6 +133,17 @@ public final class ProcFs {
     }
   }
 
+  /** The session id of a process (field 6 of its stat line). */
+  public static long sessionOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
+      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(rest[3]);
+    } catch (IOException e) {
+      throw new AssertionError("cannot read /proc/" + pid + "/stat", e);
+    }
+  }
+
   /** The nice value of a process (field 19 of its stat line). */
   public static int niceOf(long pid) {
     try {
