@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.codec.Codecs;
 import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.protocol.FrameType;
+import dev.rpcparallel.internal.protocol.Preamble;
 import dev.rpcparallel.testing.Await;
 import dev.rpcparallel.testing.RawPeer;
 import dev.rpcparallel.testing.TestWorker;
@@ -26,6 +28,7 @@ class HeartbeatTest {
     RpcSettings fast = RpcSettings.builder()
         .heartbeatInterval(Duration.ofMillis(100))
         .heartbeatTimeout(Duration.ofMillis(500))
+        .handshakeTimeout(Duration.ofSeconds(1))
         .build();
     app = RpcParallel.builder().settings(fast).environment(Map.of()).secret(SECRET).build();
     worker = app.serve(new TestWorker(), 0);
@@ -46,6 +49,18 @@ class HeartbeatTest {
     try (Connection<TestWorker> c = app.connect(worker, "observer")) {
       Await.until(Duration.ofSeconds(10), "worker to record the close reason",
           () -> c.call(TestWorker.CLOSE_REASONS).contains("no heartbeat received for 500ms"));
+    }
+  }
+
+  /** A peer that stops in the middle of the handshake is closed when the handshake timeout ends. */
+  @Test
+  void peerSilentDuringTheHandshakeIsDroppedWithAHandshakeTimeout() throws Exception {
+    try (RawPeer peer = new RawPeer(worker)) {
+      peer.sendRaw(Preamble.clientPreamble());
+      assertThat(peer.readFrame().type()).isEqualTo(FrameType.HELLO);
+      // No AUTH follows.
+      assertThat(peer.readClose()).isEqualTo(new RawPeer.Close(ErrorCode.HANDSHAKE_TIMEOUT, "handshake not completed within 1s"));
+      assertThat(peer.readFrame()).as("EOF after the CLOSE").isNull();
     }
   }
 

@@ -3,9 +3,11 @@ package dev.rpcparallel.spawn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.Connection;
+import dev.rpcparallel.LogEntry;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.ShutdownOn;
 import dev.rpcparallel.SpawnOptions;
+import dev.rpcparallel.StreamReader;
 import dev.rpcparallel.Worker;
 import dev.rpcparallel.testing.LifecycleWorker;
 import dev.rpcparallel.testing.NoLeaks;
@@ -48,6 +50,27 @@ class SpawnBasicsTest {
       }
       assertThat(ProcFs.sessionOf(pid)).as("the worker's session").isEqualTo(pid).isNotEqualTo(ProcFs.sessionOf(self));
       assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).contains(pid);
+      app.shutdown(w).get(10, TimeUnit.SECONDS);
+      assertThat(app.onExit(w).get(10, TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  /** In a spawned worker, what is logged through SLF4J reaches log subscribers, with the logger's name. */
+  @Test
+  void slf4jLogsOfASpawnedWorkerReachLogSubscribers() throws Exception {
+    try (RpcParallel app = RpcParallel.create()) {
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("slf4j").build());
+      try (Connection<LifecycleWorker> c = app.connect(w);
+          StreamReader<LogEntry> log = c.subscribeLog()) {
+        c.call(LifecycleWorker.LOG_SLF4J, "through slf4j");
+        LogEntry e = log.next();
+        while (!e.logger().equals(LifecycleWorker.SLF4J_LOGGER)) {
+          e = log.next(); // the library's own messages may come first
+        }
+        assertThat(e.message()).isEqualTo("through slf4j");
+        assertThat(e.level()).isEqualTo("WARN");
+        assertThat(e.worker()).isEqualTo("slf4j");
+      }
       app.shutdown(w).get(10, TimeUnit.SECONDS);
       assertThat(app.onExit(w).get(10, TimeUnit.SECONDS)).isZero();
     }

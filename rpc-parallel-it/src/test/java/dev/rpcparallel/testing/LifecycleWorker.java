@@ -31,6 +31,9 @@ public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerConte
    * later: an uncaught background exception, which takes the worker down.
    */
   public static final Rpc<LifecycleWorker, String, Void> FAIL_LATER = Rpc.of("fail_later", Codecs.STRING, Codecs.VOID);
+  /** Logs the message at WARN through SLF4J, on the logger {@link #SLF4J_LOGGER}. */
+  public static final Rpc<LifecycleWorker, String, Void> LOG_SLF4J = Rpc.of("log_slf4j", Codecs.STRING, Codecs.VOID);
+  public static final String SLF4J_LOGGER = "dev.rpcparallel.testing.lifecycle";
   /** Sleeps that many milliseconds, returns the argument. */
   public static final Rpc<LifecycleWorker, Integer, Integer> SLEEP = Rpc.of("sleep", Codecs.INT, Codecs.INT);
 
@@ -94,6 +97,10 @@ public final class LifecycleWorker extends SimpleWorkerSpec<Integer, WorkerConte
             throwLater(msg);
           }, "lifecycle-fail-later");
           t.start();
+          return null;
+        })
+        .rpc(LOG_SLF4J, (s, c, msg) -> {
+          org.slf4j.LoggerFactory.getLogger(SLF4J_LOGGER).warn(msg);
           return null;
         })
         .rpc(SLEEP, (s, c, ms) -> {
