@@ -1,18 +1,31 @@
 package dev.rpcparallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rpcparallel.codec.BinaryWriter;
 import dev.rpcparallel.codec.Codecs;
+import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.FrameType;
 import dev.rpcparallel.internal.protocol.Preamble;
 import dev.rpcparallel.testing.Await;
 import dev.rpcparallel.testing.RawPeer;
 import dev.rpcparallel.testing.TestWorker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +67,60 @@ class HostilePeerTest {
   /** A preamble of this protocol version followed by {@code rest}. */
   private static byte[] afterPreamble(byte[] rest) {
     return ByteBuffer.allocate(Preamble.LENGTH + rest.length).put(Preamble.clientPreamble()).put(rest).array();
+  }
+
+  /** A handle to {@code port} on loopback, written field by field in Worker.CODEC's layout. */
+  private Worker<TestWorker> handleTo(int port) {
+    UUID id = UUID.randomUUID();
+    BinaryWriter w = new BinaryWriter();
+    w.writeFixedLong(id.getMostSignificantBits()).writeFixedLong(id.getLeastSignificantBits());
+    w.writeBoolean(true).writeString("impostor");
+    w.writeString("127.0.0.1").writeVarInt(port).writeString(TestWorker.class.getName());
+    RpcSettings.CODEC.encode(app.settings(), w);
+    w.writeBytes(SECRET);
+    return Worker.codec(TestWorker.class).fromBytes(w.toByteArray());
+  }
+
+  private static void writeFrame(DataOutputStream out, byte type, BinaryWriter body) throws IOException {
+    byte[] b = body.toByteArray();
+    out.writeInt(b.length + 1);
+    out.writeByte(type);
+    out.write(b);
+    out.flush();
+  }
+
+  /**
+   * The other direction: a server that has not proved it holds the credential does not choose
+   * what the client's error says. Its CLOSE text is only quoted, escaped, inside the library's own
+   * sentence, so it cannot forge lines or quotes.
+   */
+  @Test
+  void closeTextOfAnUnauthenticatedServerIsOnlyQuoted() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+        try (Socket s = server.accept()) {
+          DataInputStream in = new DataInputStream(s.getInputStream());
+          DataOutputStream out = new DataOutputStream(s.getOutputStream());
+          in.readFully(new byte[Preamble.LENGTH]);
+          BinaryWriter hello = new BinaryWriter().writeByte(Preamble.MAX_VERSION);
+          hello.writeRaw(Auth.nonce(), 0, Auth.NONCE_LENGTH);
+          writeFrame(out, FrameType.HELLO, hello);
+          in.readFully(new byte[in.readInt()]); // AUTH, not even checked
+          writeFrame(out, FrameType.CLOSE, new BinaryWriter()
+              .writeUnsignedVarLong(ErrorCode.AUTHENTICATION_FAILED.wire())
+              .writeString("you shall not pass\nforged: \"line\""));
+          assertThat(in.read()).as("the client hangs up").isEqualTo(-1);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      assertThatThrownBy(() -> app.connect(handleTo(server.getLocalPort()), "x"))
+          .isInstanceOfSatisfying(RpcParallelException.class,
+              e -> assertThat(e.kind()).isEqualTo(RpcParallelException.Kind.AUTHENTICATION_FAILED))
+          .hasMessageStartingWith("could not connect to worker impostor at 127.0.0.1:" + server.getLocalPort() + ": ")
+          .hasMessageEndingWith("authentication failed; the server said \"you shall not pass\\u000aforged: \\\"line\\\"\"");
+      served.get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
