@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rpcparallel.testing.TestWorker;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,6 +14,28 @@ import org.junit.jupiter.api.Timeout;
 /** Reference scenario serve.ml: served workers, shared state across connections, closeServer. */
 @Timeout(60)
 class ServeScenarioTest {
+
+  /** shutdown(served worker): its connections close with "worker shut down" and it listens no more. */
+  @Test
+  void shutdownOfAServedWorkerClosesItsConnections() throws Exception {
+    try (RpcParallel app = RpcParallel.create()) {
+      Worker<TestWorker> w = app.serve(new TestWorker(), 0);
+      Worker<TestWorker> other = app.serve(new TestWorker(), 0);
+      try (Connection<TestWorker> c = app.connect(w, "one");
+          Connection<TestWorker> unaffected = app.connect(other, "two")) {
+        CompletableFuture<Integer> pending = c.callAsync(TestWorker.SLEEP, 30_000);
+        app.shutdown(w).get(10, TimeUnit.SECONDS);
+        assertThat(c.closeFuture().get(10, TimeUnit.SECONDS)).isEqualTo("worker shut down");
+        assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(ConnectionClosedException.class)
+            .hasMessageContaining("worker shut down");
+        assertThatThrownBy(() -> app.connect(w, "three"))
+            .isInstanceOfSatisfying(RpcParallelException.class,
+                e -> assertThat(e.kind()).isEqualTo(RpcParallelException.Kind.CONNECT_FAILED));
+        assertThat(unaffected.call(TestWorker.INC)).isEqualTo(1);
+      }
+    }
+  }
 
   @Test
   void connectionsShareWorkerStateAndCloseServerRefusesNewClients() throws Exception {

@@ -65,6 +65,23 @@ class HeartbeatLossTest {
     }
   }
 
+  /** A worker killed with SIGKILL: its connections close at once with reason "EOF", pending calls fail. */
+  @Test
+  void killedWorkerClosesItsConnectionsWithEof() throws Exception {
+    try (RpcParallel app = appWithHeartbeat(Duration.ofSeconds(10), Duration.ofSeconds(30))) {
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 0, SpawnOptions.builder().name("killed").build());
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
+        long pid = c.call(LifecycleWorker.PID);
+        CompletableFuture<Integer> pending = c.callAsync(LifecycleWorker.SLEEP, 30_000);
+        ProcFs.signal("KILL", pid);
+        Throwable t = catchThrowable(() -> pending.get(10, TimeUnit.SECONDS));
+        assertThat(closedCause(t).reason()).isEqualTo("EOF");
+        assertThat(c.closeReason()).contains("EOF");
+        assertThat(app.onExit(w).get(10, TimeUnit.SECONDS)).isEqualTo(128 + 9);
+      }
+    }
+  }
+
   /**
    * A worker stopped with SIGSTOP (heartbeat 200 ms / 1 s): calls fail within 2 s with a
    * ConnectionClosedException whose reason says "no heartbeat"; after SIGCONT the worker finds
