@@ -10,6 +10,8 @@ import dev.rpcparallel.WorkerSpec;
 import dev.rpcparallel.codec.Codec;
 import dev.rpcparallel.internal.concurrent.HandlerExecutors;
 import dev.rpcparallel.internal.protocol.Auth;
+import dev.rpcparallel.internal.protocol.ErrorCode;
+import dev.rpcparallel.internal.protocol.WireException;
 import dev.rpcparallel.internal.session.ClientSession;
 import dev.rpcparallel.internal.session.ServerSession;
 import dev.rpcparallel.internal.session.SessionConfig;
@@ -231,7 +233,10 @@ public final class Engine {
       return s;
     }).whenComplete((ok, e) -> {
       if (e != null) {
-        opened.completeExceptionally(e);
+        // Name the worker, as failures later in the handshake do (ClientSession).
+        Throwable why = e.getCause() != null ? e.getCause() : e;
+        opened.completeExceptionally(new WireException(ErrorCode.CONNECT_FAILED,
+            "could not connect to worker " + target.nameOrId() + " at " + target.address() + ": " + why.getMessage(), why));
       }
     });
     return opened.handleAsync((session, e) -> {

@@ -174,7 +174,11 @@ public final class LogCapture implements SLF4JServiceProvider {
       if (marker != null) {
         b.addMarker(marker);
       }
-      b.log(msg, args);
+      if (args == null || args.length == 0) {
+        b.log(msg); // log(msg, (Object[]) null) throws NullPointerException in SLF4J's event builder
+      } else {
+        b.log(msg, args);
+      }
     }
 
     private static String stackTrace(Throwable t) {

@@ -11,8 +11,12 @@ public final class Preamble {
 
   public static final byte[] MAGIC = "RPCPAR".getBytes(StandardCharsets.US_ASCII);
   public static final int LENGTH = 8;
-  public static final int MIN_VERSION = 1;
-  public static final int MAX_VERSION = 1;
+  /**
+   * Version 2: CLOSE frames carry an error code before the reason, and errors travel as numeric
+   * codes. Version 1 peers read those frames differently, so they are refused up front.
+   */
+  public static final int MIN_VERSION = 2;
+  public static final int MAX_VERSION = 2;
   /** Frames before authentication completes may not exceed this many bytes. */
   public static final int HANDSHAKE_FRAME_LIMIT = 512;
 

@@ -42,6 +42,8 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drain = this::drain;
   private LinkHandler handler;
+  /** Set on a framing error (event loop only): nothing more is read from the peer. */
+  private boolean inputFailed;
 
   private NettyLink(Channel channel, boolean server) {
     this.channel = channel;
@@ -67,12 +69,19 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf buf = (ByteBuf) msg;
     try {
+      if (inputFailed) {
+        return;
+      }
       for (ByteBuffer b : buf.nioBufferCount() == 1 ? new ByteBuffer[] {buf.nioBuffer()} : buf.nioBuffers()) {
         reader.feed(b);
       }
     } catch (FrameReader.FramingException e) {
+      inputFailed = true;
+      channel.config().setAutoRead(false);
       handler.onFramingError(e.code(), e.getMessage());
-      channel.close();
+      // Not channel.close(): that would drop the CLOSE frame the handler just queued. close()
+      // runs after it, writing what is queued before closing.
+      close();
     } finally {
       buf.release();
     }

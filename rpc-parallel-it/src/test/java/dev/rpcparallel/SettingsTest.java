@@ -1,0 +1,85 @@
+package dev.rpcparallel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rpcparallel.testing.TestWorker;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Settings precedence (reference timeouts.ml rpc-settings): defaults < application < env, per field. */
+@Timeout(60)
+class SettingsTest {
+
+  private static RpcSettings observed(RpcParallel app) {
+    Worker<TestWorker> w = app.serve(new TestWorker(), 0);
+    try (Connection<TestWorker> c = app.connect(w, "c")) {
+      RpcSettings client = c.settings();
+      RpcSettings server = c.workerSettings();
+      assertThat(client).isEqualTo(server);
+      assertThat(w.settings()).isEqualTo(server);
+      assertThat(Worker.CODEC.fromBytes(Worker.CODEC.toBytes(w)).settings()).isEqualTo(server);
+      return server;
+    }
+  }
+
+  @Test
+  void defaultsAreTheOriginals() {
+    try (RpcParallel app = RpcParallel.builder().environment(Map.of()).build()) {
+      RpcSettings s = observed(app);
+      assertThat(s).isEqualTo(RpcSettings.defaults());
+      assertThat(s.maxMessageSize()).isEqualTo(100L * 1024 * 1024);
+      assertThat(s.handshakeTimeout()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(s.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void applicationValuesApplyOnBothEnds() {
+    RpcSettings app1s = RpcSettings.builder().handshakeTimeout(Duration.ofSeconds(1)).build();
+    try (RpcParallel app = RpcParallel.builder().settings(app1s).environment(Map.of()).build()) {
+      assertThat(observed(app).handshakeTimeout()).isEqualTo(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void environmentBeatsApplicationPerField() {
+    RpcSettings appValues = RpcSettings.builder().handshakeTimeout(Duration.ofSeconds(1)).maxMessageSize(1500).build();
+    Map<String, String> env = Map.of(RpcSettings.ENV_VAR, "handshakeTimeout=2s");
+    try (RpcParallel app = RpcParallel.builder().settings(appValues).environment(env).build()) {
+      RpcSettings s = observed(app);
+      assertThat(s.handshakeTimeout()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(s.maxMessageSize()).isEqualTo(1500);
+      assertThat(s.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void envSyntaxCoversEveryField() {
+    RpcSettings s = RpcSettings.defaults().withOverrides(Map.of(RpcSettings.ENV_VAR,
+        " maxMessageSize=2m, handshakeTimeout=1500ms,heartbeatInterval=2s,heartbeatTimeout=1m,streamWindow=64k"));
+    assertThat(s.maxMessageSize()).isEqualTo(2L << 20);
+    assertThat(s.handshakeTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.heartbeatTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.streamWindow()).isEqualTo(64 * 1024);
+    assertThat(RpcSettings.defaults().withOverrides(Map.of(RpcSettings.ENV_VAR, s.toEnvString()))).isEqualTo(s);
+  }
+
+  @Test
+  void malformedEnvNamesTheField() {
+    assertThatThrownBy(() -> RpcSettings.defaults().withOverrides(Map.of(RpcSettings.ENV_VAR, "heartbeatTimeout=soon")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("heartbeatTimeout")
+        .hasMessageContaining(RpcSettings.ENV_VAR);
+    assertThatThrownBy(() -> RpcSettings.defaults().withOverrides(Map.of(RpcSettings.ENV_VAR, "colour=blue")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("colour");
+    assertThatThrownBy(() -> RpcSettings.defaults().withOverrides(Map.of(RpcSettings.ENV_VAR, "heartbeatInterval=1m")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be shorter than heartbeatInterval");
+  }
+}
