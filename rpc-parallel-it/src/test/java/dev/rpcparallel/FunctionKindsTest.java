@@ -3,7 +3,7 @@ package dev.rpcparallel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rpcparallel.testing.TestWorker;
+import dev.rpcparallel.fixtures.TestWorker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

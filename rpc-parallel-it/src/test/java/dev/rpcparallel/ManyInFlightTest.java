@@ -2,7 +2,7 @@ package dev.rpcparallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rpcparallel.testing.TestWorker;
+import dev.rpcparallel.fixtures.TestWorker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -3,7 +3,7 @@ package dev.rpcparallel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rpcparallel.testing.TestWorker;
+import dev.rpcparallel.fixtures.TestWorker;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

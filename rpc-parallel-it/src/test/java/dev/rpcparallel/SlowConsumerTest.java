@@ -1,10 +1,10 @@
 package dev.rpcparallel;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rpcparallel.testing.ChildJvm;
-import dev.rpcparallel.testing.MemoryWorker;
-import dev.rpcparallel.testing.NoLeaks;
+import dev.rpcparallel.fixtures.ChildJvm;
+import dev.rpcparallel.fixtures.MemoryWorker;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -110,7 +110,9 @@ public final class RpcParallel implements AutoCloseable {
   /**
    * Starts a worker that exits when the returned connection closes ({@link
    * ShutdownOn#CONNECTION_CLOSED}, whatever the options say). If connecting fails (for example
-   * {@code initConnectionState} throws), the worker is ended and this throws.
+   * {@code initConnectionState} throws), the worker exits by itself (status 254; it is killed if
+   * it has not within 5 s) and this throws that failure, with how the worker ended as a
+   * suppressed exception.
    */
   public <W extends WorkerSpec<A, ?, C, ?>, A, C> Connection<W> spawnAndConnect(
       W spec, A initArg, C connectionArg, SpawnOptions options) {
@@ -119,7 +121,8 @@ public final class RpcParallel implements AutoCloseable {
     try {
       return connect(worker, connectionArg);
     } catch (RuntimeException e) {
-      engine.spawner().kill(worker); // it would exit by itself later; do not leave it waiting
+      e.addSuppressed(new RpcParallelException(RpcParallelException.Kind.SPAWN_FAILED,
+          engine.spawner().endAfterFailedConnect(worker)));
       throw e;
     }
   }

@@ -1,5 +1,6 @@
 package dev.rpcparallel.spawn;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -8,10 +9,9 @@ import dev.rpcparallel.ForegroundWorker;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.RpcParallelException;
 import dev.rpcparallel.SpawnOptions;
-import dev.rpcparallel.testing.LifecycleWorker;
-import dev.rpcparallel.testing.NoLeaks;
-import dev.rpcparallel.testing.ProcFs;
-import dev.rpcparallel.testing.TestWorker;
+import dev.rpcparallel.fixtures.LifecycleWorker;
+import dev.rpcparallel.fixtures.ProcFs;
+import dev.rpcparallel.fixtures.TestWorker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

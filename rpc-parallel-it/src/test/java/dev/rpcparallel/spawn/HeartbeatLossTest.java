@@ -1,5 +1,6 @@
 package dev.rpcparallel.spawn;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -9,9 +10,8 @@ import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.RpcSettings;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.testing.LifecycleWorker;
-import dev.rpcparallel.testing.NoLeaks;
-import dev.rpcparallel.testing.ProcFs;
+import dev.rpcparallel.fixtures.LifecycleWorker;
+import dev.rpcparallel.fixtures.ProcFs;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,15 +1,15 @@
 package dev.rpcparallel.spawn;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.testing.Await;
-import dev.rpcparallel.testing.LifecycleWorker;
-import dev.rpcparallel.testing.MasterMain;
-import dev.rpcparallel.testing.NoLeaks;
-import dev.rpcparallel.testing.ProcFs;
+import dev.rpcparallel.fixtures.Await;
+import dev.rpcparallel.fixtures.LifecycleWorker;
+import dev.rpcparallel.fixtures.MasterMain;
+import dev.rpcparallel.fixtures.ProcFs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.rpcparallel.spawn;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.Connection;
@@ -9,10 +10,9 @@ import dev.rpcparallel.ShutdownOn;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.StreamReader;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.testing.LifecycleWorker;
-import dev.rpcparallel.testing.NoLeaks;
-import dev.rpcparallel.testing.ProcFs;
-import dev.rpcparallel.testing.TestWorker;
+import dev.rpcparallel.fixtures.LifecycleWorker;
+import dev.rpcparallel.fixtures.ProcFs;
+import dev.rpcparallel.fixtures.TestWorker;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,6 @@
 package dev.rpcparallel.spawn;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -11,10 +12,9 @@ import dev.rpcparallel.RpcParallelException.Kind;
 import dev.rpcparallel.ShutdownOn;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.testing.LifecycleWorker;
-import dev.rpcparallel.testing.NoDefaultConstructorWorker;
-import dev.rpcparallel.testing.NoLeaks;
-import dev.rpcparallel.testing.ProcFs;
+import dev.rpcparallel.fixtures.LifecycleWorker;
+import dev.rpcparallel.fixtures.NoDefaultConstructorWorker;
+import dev.rpcparallel.fixtures.ProcFs;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

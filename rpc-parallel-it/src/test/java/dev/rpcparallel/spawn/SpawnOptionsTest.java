@@ -1,5 +1,6 @@
 package dev.rpcparallel.spawn;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -10,12 +11,11 @@ import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.RpcParallelException;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.testing.Await;
-import dev.rpcparallel.testing.CustomMain;
-import dev.rpcparallel.testing.LifecycleWorker;
-import dev.rpcparallel.testing.NoLeaks;
-import dev.rpcparallel.testing.ProcFs;
-import dev.rpcparallel.testing.TestWorker;
+import dev.rpcparallel.fixtures.Await;
+import dev.rpcparallel.fixtures.CustomMain;
+import dev.rpcparallel.fixtures.LifecycleWorker;
+import dev.rpcparallel.fixtures.ProcFs;
+import dev.rpcparallel.fixtures.TestWorker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

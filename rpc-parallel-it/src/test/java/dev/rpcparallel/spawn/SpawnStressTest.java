@@ -1,15 +1,15 @@
 package dev.rpcparallel.spawn;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.testing.Await;
-import dev.rpcparallel.testing.LifecycleWorker;
-import dev.rpcparallel.testing.NoLeaks;
-import dev.rpcparallel.testing.ProcFs;
+import dev.rpcparallel.fixtures.Await;
+import dev.rpcparallel.fixtures.LifecycleWorker;
+import dev.rpcparallel.fixtures.ProcFs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,17 +1,17 @@
 package dev.rpcparallel.spawn;
 
+import dev.rpcparallel.testing.NoLeaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
-import dev.rpcparallel.testing.Await;
-import dev.rpcparallel.testing.ChainWorker;
-import dev.rpcparallel.testing.DispatchWorker;
-import dev.rpcparallel.testing.NoLeaks;
-import dev.rpcparallel.testing.ProcFs;
-import dev.rpcparallel.testing.TestWorker;
+import dev.rpcparallel.fixtures.Await;
+import dev.rpcparallel.fixtures.ChainWorker;
+import dev.rpcparallel.fixtures.DispatchWorker;
+import dev.rpcparallel.fixtures.ProcFs;
+import dev.rpcparallel.fixtures.TestWorker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -326,9 +326,22 @@ public final class Spawner implements MasterSpec.Registry {
         new IllegalArgumentException("worker " + worker.nameOrId() + " was not spawned by this RpcParallel instance")));
   }
 
-  /** Ends a child at once (TERM, then KILL), e.g. when connecting to it failed. */
-  public void kill(Worker<?> worker) {
-    children.get(worker.id()).ifPresent(e -> e.process().kill());
+  /**
+   * Gives a child whose initial connection failed {@link Reaper#KILL_GRACE} to exit by itself (a
+   * {@code CONNECTION_CLOSED} worker does, with status 254, when its first connection is
+   * refused), then kills it; returns how it ended, for the caller's error.
+   */
+  public String endAfterFailedConnect(Worker<?> worker) {
+    Optional<ChildRegistry.Entry<Child>> e = children.get(worker.id());
+    if (e.isEmpty()) {
+      return "worker " + worker.nameOrId() + " has exited";
+    }
+    ChildProcess p = e.get().process();
+    if (p.awaitExit(Reaper.KILL_GRACE)) {
+      return "worker " + worker.nameOrId() + " exited by itself with status " + p.process().exitValue();
+    }
+    p.kill();
+    return "worker " + worker.nameOrId() + " did not exit by itself and was killed";
   }
 
   /** Shuts down every live child, killing those still alive after the grace period. */
