@@ -160,6 +160,26 @@ public final class RpcParallel implements AutoCloseable {
     }
   }
 
+  /**
+   * Retires the credentials of {@code worker}: the worker refuses every handle of it issued so
+   * far (and closes the connections they opened, reason {@code "credential retired"}), and the
+   * returned handle, of the next generation, is the one that works. For a handle that leaked.
+   * Only an application holding the worker's application secret can do this (the order is signed
+   * with it). Workers this instance spawned are shut down with the new handle from then on.
+   */
+  public <W extends WorkerSpec<?, ?, ?, ?>> CompletableFuture<Worker<W>> retireCredentials(Worker<W> worker) {
+    return engine.retireCredentials(worker);
+  }
+
+  /**
+   * A handle of {@code worker} that stops working at {@code expiresAt}: to give a third party
+   * access for a while. The worker must belong to this application (its credential is derived
+   * from this instance's secret); connections already open when it expires stay open.
+   */
+  public <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> issueHandle(Worker<W> worker, java.time.Instant expiresAt) {
+    return engine.issueHandle(worker, expiresAt);
+  }
+
   /** Shuts down every live worker this instance spawned, killing those still alive after 5 s. */
   public void shutdownAll() {
     engine.spawner().shutdownAll();
@@ -249,12 +269,14 @@ public final class RpcParallel implements AutoCloseable {
   private static final class HandleAccess implements Handles {
     @Override
     public <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> worker(HandleData d) {
-      return new Worker<>(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(), d.credential());
+      return new Worker<>(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(), d.credential(),
+          d.generation(), d.expiresAtMillis());
     }
 
     @Override
     public HandleData data(Worker<?> w) {
-      return new HandleData(w.id(), w.name().orElse(null), w.host(), w.port(), w.specClass(), w.settings(), w.credential());
+      return new HandleData(w.id(), w.name().orElse(null), w.host(), w.port(), w.specClass(), w.settings(), w.credential(),
+          w.generation(), w.expiresAtMillis());
     }
   }
 

@@ -9,23 +9,43 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Protocol settings shared by every connection of one application: maximum message size,
- * handshake timeout, heartbeat interval and timeout, and the per-stream flow-control window.
+ * Protocol settings shared by every connection of one application: limits, timeouts and flow
+ * control.
+ *
+ * <table>
+ *   <caption>Fields and defaults</caption>
+ *   <tr><th>field</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code maxMessageSize}</td><td>100 MiB</td><td>largest frame accepted or sent,
+ *       checked before any buffer is allocated</td></tr>
+ *   <tr><td>{@code handshakeTimeout}</td><td>30 s</td><td>the whole handshake; a peer must also
+ *       authenticate within 5 s (or this, if shorter)</td></tr>
+ *   <tr><td>{@code heartbeatInterval}</td><td>10 s</td><td>how often each side sends a heartbeat</td></tr>
+ *   <tr><td>{@code heartbeatTimeout}</td><td>30 s</td><td>silence after which a connection is
+ *       closed (detected within one more interval)</td></tr>
+ *   <tr><td>{@code streamWindow}</td><td>1 MiB</td><td>bytes a stream may have in flight before
+ *       its producer waits</td></tr>
+ *   <tr><td>{@code writeBufferLimit}</td><td>8 MiB</td><td>bytes a connection may have queued for
+ *       sending before producers (stream writers, results) wait</td></tr>
+ *   <tr><td>{@code maxConcurrentCalls}</td><td>1,024</td><td>calls (of every kind) one connection
+ *       may have running in a worker; a client queues further calls until one ends</td></tr>
+ *   <tr><td>{@code maxOpenStreams}</td><td>256</td><td>streams (pipes, state functions, reverse
+ *       pipes) one connection may have open; counted within {@code maxConcurrentCalls}</td></tr>
+ * </table>
  *
  * <p>They are chosen once per application (see {@link RpcParallel.Builder#settings}), may be
- * overridden per field by the environment variable {@value #ENV_VAR}, travel to every worker and
- * inside every {@link Worker} handle, so that both ends of every connection use the same values.
+ * overridden per field by the environment variable {@value #ENV_VAR}, and travel to every worker
+ * and inside every {@link Worker} handle, so that both ends of every connection use the same
+ * values.
  *
  * <h2>Environment override syntax</h2>
  *
  * <pre>RPC_PARALLEL_RPC_SETTINGS="heartbeatTimeout=8s,heartbeatInterval=2s,maxMessageSize=1500"</pre>
  *
- * A comma-separated list of {@code field=value}. Fields: {@code maxMessageSize} (bytes; suffixes
- * {@code k}, {@code m}, {@code g} for KiB, MiB, GiB), {@code handshakeTimeout}, {@code
- * heartbeatInterval}, {@code heartbeatTimeout} (durations: a number with {@code ms}, {@code s},
- * {@code m} or {@code h}), {@code streamWindow} (bytes). A field present in the variable wins over
- * the application's value; absent fields keep it. Unknown fields or malformed values are an
- * {@link IllegalArgumentException} naming the field.
+ * A comma-separated list of {@code field=value} with the field names above. Sizes are bytes,
+ * with optional suffix {@code k}, {@code m} or {@code g} (KiB, MiB, GiB); durations are a number
+ * with {@code ms}, {@code s}, {@code m} or {@code h}; counts are plain numbers. A field present in
+ * the variable wins over the application's value; absent fields keep it. Unknown fields or
+ * malformed values are an {@link IllegalArgumentException} naming the field.
  *
  * <p>Immutable and thread-safe.
  */
@@ -33,42 +53,46 @@ public final class RpcSettings {
   /** The environment variable that overrides settings per field. */
   public static final String ENV_VAR = "RPC_PARALLEL_RPC_SETTINGS";
 
-  static final long DEFAULT_MAX_MESSAGE_SIZE = 100L * 1024 * 1024;
-
-  private static final RpcSettings DEFAULTS =
-      new RpcSettings(
-          DEFAULT_MAX_MESSAGE_SIZE, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), 1 << 20);
+  private static final RpcSettings DEFAULTS = new Builder().build();
 
   private final long maxMessageSize;
   private final Duration handshakeTimeout;
   private final Duration heartbeatInterval;
   private final Duration heartbeatTimeout;
   private final int streamWindow;
+  private final long writeBufferLimit;
+  private final int maxConcurrentCalls;
+  private final int maxOpenStreams;
 
-  private RpcSettings(
-      long maxMessageSize,
-      Duration handshakeTimeout,
-      Duration heartbeatInterval,
-      Duration heartbeatTimeout,
-      int streamWindow) {
-    if (maxMessageSize < 1024 || maxMessageSize > Integer.MAX_VALUE - 64) {
-      throw new IllegalArgumentException("maxMessageSize must be in [1 KiB, 2 GiB), got " + maxMessageSize);
+  private RpcSettings(Builder b) {
+    if (b.maxMessageSize < 1024 || b.maxMessageSize > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("maxMessageSize must be in [1 KiB, 2 GiB), got " + b.maxMessageSize);
     }
-    requirePositive("handshakeTimeout", handshakeTimeout);
-    requirePositive("heartbeatInterval", heartbeatInterval);
-    requirePositive("heartbeatTimeout", heartbeatTimeout);
-    if (heartbeatTimeout.compareTo(heartbeatInterval) < 0) {
-      throw new IllegalArgumentException(
-          "heartbeatTimeout (" + heartbeatTimeout + ") must not be shorter than heartbeatInterval (" + heartbeatInterval + ")");
+    requirePositive("handshakeTimeout", b.handshakeTimeout);
+    requirePositive("heartbeatInterval", b.heartbeatInterval);
+    requirePositive("heartbeatTimeout", b.heartbeatTimeout);
+    if (b.heartbeatTimeout.compareTo(b.heartbeatInterval) < 0) {
+      throw new IllegalArgumentException("heartbeatTimeout (" + b.heartbeatTimeout
+          + ") must not be shorter than heartbeatInterval (" + b.heartbeatInterval + ")");
     }
-    if (streamWindow < 1024) {
-      throw new IllegalArgumentException("streamWindow must be at least 1024 bytes, got " + streamWindow);
+    if (b.streamWindow < 1024) {
+      throw new IllegalArgumentException("streamWindow must be at least 1024 bytes, got " + b.streamWindow);
     }
-    this.maxMessageSize = maxMessageSize;
-    this.handshakeTimeout = handshakeTimeout;
-    this.heartbeatInterval = heartbeatInterval;
-    this.heartbeatTimeout = heartbeatTimeout;
-    this.streamWindow = streamWindow;
+    if (b.writeBufferLimit < 64 * 1024) {
+      throw new IllegalArgumentException("writeBufferLimit must be at least 64 KiB, got " + b.writeBufferLimit);
+    }
+    if (b.maxConcurrentCalls < 1 || b.maxOpenStreams < 1 || b.maxOpenStreams > b.maxConcurrentCalls) {
+      throw new IllegalArgumentException("need 1 <= maxOpenStreams <= maxConcurrentCalls, got "
+          + b.maxOpenStreams + " and " + b.maxConcurrentCalls);
+    }
+    this.maxMessageSize = b.maxMessageSize;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.heartbeatInterval = b.heartbeatInterval;
+    this.heartbeatTimeout = b.heartbeatTimeout;
+    this.streamWindow = b.streamWindow;
+    this.writeBufferLimit = b.writeBufferLimit;
+    this.maxConcurrentCalls = b.maxConcurrentCalls;
+    this.maxOpenStreams = b.maxOpenStreams;
   }
 
   private static void requirePositive(String name, Duration d) {
@@ -78,7 +102,7 @@ public final class RpcSettings {
     }
   }
 
-  /** The defaults of the original library: 100 MiB, 30 s handshake, heartbeat every 10 s, timeout 30 s. */
+  /** The defaults (those of the original library where it has them; see the table above). */
   public static RpcSettings defaults() {
     return DEFAULTS;
   }
@@ -115,10 +139,25 @@ public final class RpcSettings {
     return streamWindow;
   }
 
+  /** Bytes a connection may have queued for sending before its producers wait. */
+  public long writeBufferLimit() {
+    return writeBufferLimit;
+  }
+
+  /** Calls one connection may have running in a worker at once. */
+  public int maxConcurrentCalls() {
+    return maxConcurrentCalls;
+  }
+
+  /** Streams one connection may have open at once. */
+  public int maxOpenStreams() {
+    return maxOpenStreams;
+  }
+
   /** These settings with the fields present in {@value #ENV_VAR} (read from {@code env}) replaced. */
   public RpcSettings withOverrides(Map<String, String> env) {
     String spec = env.get(ENV_VAR);
-    return spec == null || spec.isBlank() ? this : SettingsSyntax.apply(this, spec);
+    return spec == null || spec.isBlank() ? this : Syntax.apply(this, spec);
   }
 
   /** The env-var text that reproduces these settings (every field). */
@@ -127,7 +166,10 @@ public final class RpcSettings {
         + ",handshakeTimeout=" + handshakeTimeout.toMillis() + "ms"
         + ",heartbeatInterval=" + heartbeatInterval.toMillis() + "ms"
         + ",heartbeatTimeout=" + heartbeatTimeout.toMillis() + "ms"
-        + ",streamWindow=" + streamWindow;
+        + ",streamWindow=" + streamWindow
+        + ",writeBufferLimit=" + writeBufferLimit
+        + ",maxConcurrentCalls=" + maxConcurrentCalls
+        + ",maxOpenStreams=" + maxOpenStreams;
   }
 
   @Override
@@ -137,12 +179,16 @@ public final class RpcSettings {
         && s.handshakeTimeout.equals(handshakeTimeout)
         && s.heartbeatInterval.equals(heartbeatInterval)
         && s.heartbeatTimeout.equals(heartbeatTimeout)
-        && s.streamWindow == streamWindow;
+        && s.streamWindow == streamWindow
+        && s.writeBufferLimit == writeBufferLimit
+        && s.maxConcurrentCalls == maxConcurrentCalls
+        && s.maxOpenStreams == maxOpenStreams;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxMessageSize, handshakeTimeout, heartbeatInterval, heartbeatTimeout, streamWindow);
+    return Objects.hash(maxMessageSize, handshakeTimeout, heartbeatInterval, heartbeatTimeout, streamWindow,
+        writeBufferLimit, maxConcurrentCalls, maxOpenStreams);
   }
 
   @Override
@@ -151,11 +197,11 @@ public final class RpcSettings {
   }
 
   /** Wire codec: every field, durations in nanoseconds. */
-  public static final Codec<RpcSettings> CODEC =
-      Codec.of(
-          "RpcSettings{maxMessageSize:i64,handshakeTimeout:i64,heartbeatInterval:i64,heartbeatTimeout:i64,streamWindow:i32}",
-          (s, out) -> write(s, out),
-          RpcSettings::read);
+  public static final Codec<RpcSettings> CODEC = Codec.of(
+      "RpcSettings{maxMessageSize:i64,handshakeTimeout:i64,heartbeatInterval:i64,heartbeatTimeout:i64,streamWindow:i32,"
+          + "writeBufferLimit:i64,maxConcurrentCalls:i32,maxOpenStreams:i32}",
+      RpcSettings::write,
+      RpcSettings::read);
 
   private static void write(RpcSettings s, BinaryWriter out) {
     out.writeVarLong(s.maxMessageSize);
@@ -163,28 +209,40 @@ public final class RpcSettings {
     out.writeVarLong(s.heartbeatInterval.toNanos());
     out.writeVarLong(s.heartbeatTimeout.toNanos());
     out.writeVarInt(s.streamWindow);
+    out.writeVarLong(s.writeBufferLimit);
+    out.writeVarInt(s.maxConcurrentCalls);
+    out.writeVarInt(s.maxOpenStreams);
   }
 
   private static RpcSettings read(BinaryReader in) {
-    long max = in.readVarLong();
-    long hs = in.readVarLong();
-    long hi = in.readVarLong();
-    long ht = in.readVarLong();
-    int window = in.readVarInt();
+    Builder b = new Builder();
+    b.maxMessageSize = in.readVarLong();
+    b.handshakeTimeout = Duration.ofNanos(in.readVarLong());
+    b.heartbeatInterval = Duration.ofNanos(in.readVarLong());
+    b.heartbeatTimeout = Duration.ofNanos(in.readVarLong());
+    b.streamWindow = in.readVarInt();
+    b.writeBufferLimit = in.readVarLong();
+    b.maxConcurrentCalls = in.readVarInt();
+    b.maxOpenStreams = in.readVarInt();
     try {
-      return new RpcSettings(max, Duration.ofNanos(hs), Duration.ofNanos(hi), Duration.ofNanos(ht), window);
+      return b.build();
     } catch (IllegalArgumentException e) {
       throw in.error("RpcSettings", e.getMessage());
     }
   }
 
-  /** Builds settings; every setter validates on {@link #build()}. Not thread-safe. */
+  /** Builds settings; values are checked by {@link #build()}. Not thread-safe. */
   public static final class Builder {
-    private long maxMessageSize;
-    private Duration handshakeTimeout;
-    private Duration heartbeatInterval;
-    private Duration heartbeatTimeout;
-    private int streamWindow;
+    private long maxMessageSize = 100L * 1024 * 1024;
+    private Duration handshakeTimeout = Duration.ofSeconds(30);
+    private Duration heartbeatInterval = Duration.ofSeconds(10);
+    private Duration heartbeatTimeout = Duration.ofSeconds(30);
+    private int streamWindow = 1 << 20;
+    private long writeBufferLimit = 8L << 20;
+    private int maxConcurrentCalls = 1024;
+    private int maxOpenStreams = 256;
+
+    private Builder() {}
 
     private Builder(RpcSettings s) {
       maxMessageSize = s.maxMessageSize;
@@ -192,6 +250,9 @@ public final class RpcSettings {
       heartbeatInterval = s.heartbeatInterval;
       heartbeatTimeout = s.heartbeatTimeout;
       streamWindow = s.streamWindow;
+      writeBufferLimit = s.writeBufferLimit;
+      maxConcurrentCalls = s.maxConcurrentCalls;
+      maxOpenStreams = s.maxOpenStreams;
     }
 
     public Builder maxMessageSize(long bytes) {
@@ -219,18 +280,33 @@ public final class RpcSettings {
       return this;
     }
 
+    public Builder writeBufferLimit(long bytes) {
+      this.writeBufferLimit = bytes;
+      return this;
+    }
+
+    public Builder maxConcurrentCalls(int n) {
+      this.maxConcurrentCalls = n;
+      return this;
+    }
+
+    public Builder maxOpenStreams(int n) {
+      this.maxOpenStreams = n;
+      return this;
+    }
+
     /** @throws IllegalArgumentException if a value is out of range */
     public RpcSettings build() {
-      return new RpcSettings(maxMessageSize, handshakeTimeout, heartbeatInterval, heartbeatTimeout, streamWindow);
+      return new RpcSettings(this);
     }
   }
 
   /** Parses the {@value #ENV_VAR} syntax. */
-    private static final class SettingsSyntax {
-      private SettingsSyntax() {}
+  private static final class Syntax {
+    private Syntax() {}
 
     static RpcSettings apply(RpcSettings base, String spec) {
-      RpcSettings.Builder b = base.toBuilder();
+      Builder b = base.toBuilder();
       for (String part : spec.split(",")) {
         String item = part.trim();
         if (item.isEmpty()) {
@@ -238,7 +314,7 @@ public final class RpcSettings {
         }
         int eq = item.indexOf('=');
         if (eq <= 0) {
-          throw new IllegalArgumentException(RpcSettings.ENV_VAR + ": expected field=value, got '" + item + "'");
+          throw new IllegalArgumentException(ENV_VAR + ": expected field=value, got '" + item + "'");
         }
         String field = item.substring(0, eq).trim();
         String value = item.substring(eq + 1).trim();
@@ -249,17 +325,20 @@ public final class RpcSettings {
             case "heartbeatInterval" -> b.heartbeatInterval(parseDuration(value));
             case "heartbeatTimeout" -> b.heartbeatTimeout(parseDuration(value));
             case "streamWindow" -> b.streamWindow(Math.toIntExact(parseBytes(value)));
+            case "writeBufferLimit" -> b.writeBufferLimit(parseBytes(value));
+            case "maxConcurrentCalls" -> b.maxConcurrentCalls(Integer.parseInt(value));
+            case "maxOpenStreams" -> b.maxOpenStreams(Integer.parseInt(value));
             default -> throw new IllegalArgumentException("unknown field");
           }
         } catch (RuntimeException e) {
           throw new IllegalArgumentException(
-              RpcSettings.ENV_VAR + ": bad value for field '" + field + "' ('" + value + "'): " + e.getMessage(), e);
+              ENV_VAR + ": bad value for field '" + field + "' ('" + value + "'): " + e.getMessage(), e);
         }
       }
       try {
         return b.build();
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(RpcSettings.ENV_VAR + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(ENV_VAR + ": " + e.getMessage(), e);
       }
     }
 

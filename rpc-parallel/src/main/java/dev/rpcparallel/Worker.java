@@ -3,6 +3,7 @@ package dev.rpcparallel;
 import dev.rpcparallel.codec.BinaryReader;
 import dev.rpcparallel.codec.BinaryWriter;
 import dev.rpcparallel.codec.Codec;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,14 +15,16 @@ import java.util.UUID;
  * value: {@link #codec(Class)} encodes it, so it can be the argument or result of any function,
  * and any process holding it can {@link RpcParallel#connect(Worker, Object) connect} to the worker.
  *
- * <p>{@link #toString()} never shows the credential. Treat an encoded handle like a password: it
- * lets its holder call the worker's functions. Immutable and thread-safe.
+ * <p>The credential opens this worker only (not other workers of the application, nor its
+ * master), possibly until an expiry; {@link RpcParallel#retireCredentials} makes earlier handles
+ * of a worker useless. {@link #toString()} never shows it. Treat an encoded handle like a password
+ * for that one worker. Immutable and thread-safe.
  *
  * @param <W> the worker type: the {@link WorkerSpec} class it runs
  */
 public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
-  private static final String FIELDS_SHAPE =
-      "{id:uuid,name:nullable<string>,host:string,port:i32,spec:string,settings:" + RpcSettings.CODEC.shape() + ",credential:bytes}";
+  private static final String FIELDS_SHAPE = "{id:uuid,name:nullable<string>,host:string,port:i32,spec:string,settings:"
+      + RpcSettings.CODEC.shape() + ",credential:bytes,generation:u64,expiresAtMillis:u64}";
 
   private final UUID id;
   private final String name;
@@ -30,8 +33,11 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
   private final String specClass;
   private final RpcSettings settings;
   private final byte[] credential;
+  private final long generation;
+  private final long expiresAtMillis;
 
-  Worker(UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] credential) {
+  Worker(UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] credential,
+      long generation, long expiresAtMillis) {
     this.id = Objects.requireNonNull(id, "id");
     this.name = name;
     this.host = Objects.requireNonNull(host, "host");
@@ -39,6 +45,8 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     this.specClass = Objects.requireNonNull(specClass, "specClass");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.credential = credential.clone();
+    this.generation = generation;
+    this.expiresAtMillis = expiresAtMillis;
   }
 
   public UUID id() {
@@ -78,6 +86,22 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     return credential.clone();
   }
 
+  long generation() {
+    return generation;
+  }
+
+  long expiresAtMillis() {
+    return expiresAtMillis;
+  }
+
+  /**
+   * When this handle's credential stops opening the worker, if it was issued with an expiry
+   * ({@link RpcParallel#issueHandle}).
+   */
+  public Optional<Instant> expiresAt() {
+    return expiresAtMillis == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expiresAtMillis));
+  }
+
   /**
    * This handle typed as a worker of {@code type}, for handles decoded with the untyped {@link
    * #CODEC} or got from {@link WorkerContext#worker()}.
@@ -101,7 +125,9 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
         && w.port == port
         && w.specClass.equals(specClass)
         && w.settings.equals(settings)
-        && Arrays.equals(w.credential, credential);
+        && Arrays.equals(w.credential, credential)
+        && w.generation == generation
+        && w.expiresAtMillis == expiresAtMillis;
   }
 
   @Override
@@ -148,6 +174,7 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     out.writeString(w.specClass);
     RpcSettings.CODEC.encode(w.settings, out);
     out.writeBytes(w.credential);
+    out.writeUnsignedVarLong(w.generation).writeUnsignedVarLong(w.expiresAtMillis);
   }
 
   private static Worker<?> read(BinaryReader in) {
@@ -161,6 +188,11 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     String spec = in.readString();
     RpcSettings settings = RpcSettings.CODEC.decode(in);
     byte[] credential = in.readBytes();
-    return new Worker<>(id, name, host, port, spec, settings, credential);
+    long generation = in.readUnsignedVarLong();
+    long expires = in.readUnsignedVarLong();
+    if (generation < 0 || expires < 0) {
+      throw in.error("Worker", "generation or expiry out of range");
+    }
+    return new Worker<>(id, name, host, port, spec, settings, credential, generation, expires);
   }
 }

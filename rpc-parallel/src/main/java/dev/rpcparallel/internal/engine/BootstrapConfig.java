@@ -108,6 +108,7 @@ record BootstrapConfig(
     out.writeString(h.host()).writeVarInt(h.port()).writeString(h.specClass());
     RpcSettings.CODEC.encode(h.settings(), out);
     out.writeBytes(h.credential());
+    out.writeUnsignedVarLong(h.generation());
   }
 
   private static HandleData readHandle(BinaryReader in) {
@@ -116,6 +117,6 @@ record BootstrapConfig(
     int port = in.readVarInt();
     String spec = in.readString();
     RpcSettings settings = RpcSettings.CODEC.decode(in);
-    return new HandleData(id, "master", host, port, spec, settings, in.readBytes());
+    return new HandleData(id, "master", host, port, spec, settings, in.readBytes(), in.readUnsignedVarLong(), 0);
   }
 }

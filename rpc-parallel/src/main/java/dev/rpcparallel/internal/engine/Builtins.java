@@ -26,6 +26,16 @@ final class Builtins {
 
   static final Fn<Void, Void> CLOSE_SERVER = new Fn<>(PREFIX + "close_server", "rpc(unit)->unit", Codecs.VOID, Codecs.VOID);
 
+  /** An order to refuse credentials of generations below {@code generation}, signed with the app secret. */
+  record Retirement(long generation, byte[] proof) {
+    static final Codec<Retirement> CODEC = Codec.of("Retirement{generation:u64,proof:bytes}",
+        (r, out) -> out.writeUnsignedVarLong(r.generation()).writeBytes(r.proof()),
+        in -> new Retirement(in.readUnsignedVarLong(), in.readBytes()));
+  }
+
+  static final Fn<Retirement, Void> RETIRE = new Fn<>(
+      PREFIX + "retire", "rpc(" + Retirement.CODEC.shape() + ")->unit", Retirement.CODEC, Codecs.VOID);
+
   static final Fn<Void, RpcSettings> SETTINGS = new Fn<>(
       PREFIX + "settings", "rpc(unit)->" + RpcSettings.CODEC.shape(), Codecs.VOID, RpcSettings.CODEC);
 }

@@ -252,6 +252,12 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
     return session.call(f.name(), f.signature(), f.query(), null, f.result());
   }
 
+  /** Sends an order to retire credentials below a generation; completes once the worker applied it. */
+  CompletableFuture<Void> retire(Builtins.Retirement order) {
+    Builtins.Fn<Builtins.Retirement, Void> f = Builtins.RETIRE;
+    return session.call(f.name(), f.signature(), f.query(), order, f.result());
+  }
+
   /** Sends the built-in shutdown; the future completes once it is written. */
   CompletableFuture<Void> sendShutdown() {
     Builtins.Fn<Void, Void> f = Builtins.SHUTDOWN;

@@ -13,6 +13,7 @@ import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.WireException;
 import dev.rpcparallel.internal.session.ClientSession;
+import dev.rpcparallel.internal.session.HandshakeQueue;
 import dev.rpcparallel.internal.session.ServerSession;
 import dev.rpcparallel.internal.session.SessionConfig;
 import dev.rpcparallel.internal.transport.InMemoryTransport;
@@ -45,6 +46,7 @@ public final class Engine {
   private final Set<ConnectionImpl<?>> connections = ConcurrentHashMap.newKeySet();
   private final Map<String, WorkerSpec<?, ?, ?, ?>> specs = new ConcurrentHashMap<>();
   private final Spawner spawner;
+  private final HandshakeQueue handshakes = new HandshakeQueue(HandshakeQueue.PER_APPLICATION, null);
   private volatile boolean closed;
 
   public Engine(EngineConfig config) {
@@ -86,9 +88,15 @@ public final class Engine {
     return config.inMemory();
   }
 
-  /** The key that opens worker {@code id}'s server. */
-  byte[] credentialFor(UUID id) {
-    return secret.clone();
+  /** The credential for {@code terms}, derived from the application secret. */
+  byte[] credential(Auth.Terms terms) {
+    return Auth.credential(secret, terms);
+  }
+
+  /** A handle's data for worker {@code id}, with a credential of generation 0 that never expires. */
+  HandleData handleData(UUID id, String name, String host, int port, String specClass) {
+    Auth.Terms terms = new Auth.Terms(id, 0, 0);
+    return new HandleData(id, name, host, port, specClass, settings, credential(terms), 0, 0);
   }
 
   public Spawner spawner() {
@@ -96,8 +104,8 @@ public final class Engine {
   }
 
   static SessionConfig sessionConfig(RpcSettings s) {
-    return new SessionConfig(
-        s.maxMessageSize(), s.handshakeTimeout(), s.heartbeatInterval(), s.heartbeatTimeout(), s.streamWindow());
+    return new SessionConfig(s.maxMessageSize(), s.handshakeTimeout(), s.heartbeatInterval(), s.heartbeatTimeout(),
+        s.streamWindow(), s.writeBufferLimit(), s.maxConcurrentCalls(), s.maxOpenStreams());
   }
 
   void checkOpen() {
@@ -143,7 +151,7 @@ public final class Engine {
   <S, C, T> WorkerHost<S, C, T> host(
       UUID id, String name, WorkerSpec<?, S, C, T> spec, S state, LogHub log, HostedContext context, boolean closeServerAllowed) {
     WorkerHost<S, C, T> host = new WorkerHost<>(id, name != null ? name : id.toString(), spec, state,
-        credentialFor(id), executor, context, log, settings, closeServerAllowed);
+        secret, executor, context, log, settings, closeServerAllowed, handshakes);
     SessionConfig sessions = sessionConfig(settings);
     host.listenWith(h -> transport.listen(config.bindHost(), 0, link -> new ServerSession(link, sessions, h)));
     hosts.add(host);
@@ -154,9 +162,8 @@ public final class Engine {
   /** The handle of a hosted worker; sets the context's handle too. */
   <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> handle(UUID id, String name, WorkerHost<?, ?, ?> host) {
     String specClass = host.specClassName();
-    Worker<W> w = config.handles().worker(new HandleData(
-        id, name, config.inMemory() ? InMemoryTransport.HOST : config.advertiseHost(), host.port(), specClass,
-        settings, credentialFor(id)));
+    Worker<W> w = config.handles().worker(handleData(
+        id, name, config.inMemory() ? InMemoryTransport.HOST : config.advertiseHost(), host.port(), specClass));
     host.context().setHandle(w);
     return w;
   }
@@ -212,7 +219,7 @@ public final class Engine {
   <W extends WorkerSpec<?, ?, ?, ?>> CompletableFuture<ConnectionImpl<W>> open(Worker<W> worker, byte[] arg, boolean control) {
     HandleData target = config.handles().data(worker);
     ClientSession.Target t = new ClientSession.Target(
-        target.id(), target.nameOrId(), target.address(), target.credential(), arg, control);
+        target.terms(), target.nameOrId(), target.address(), target.credential(), arg, control);
     SessionConfig sessions = sessionConfig(target.settings());
     CompletableFuture<ClientSession> opened = new CompletableFuture<>();
     if (config.inMemory() != InMemoryTransport.HOST.equals(target.host())) {
@@ -251,6 +258,37 @@ public final class Engine {
       }
       return c;
     }, executor);
+  }
+
+  /**
+   * Makes every handle of {@code worker} of an earlier generation useless (connections they
+   * opened are closed) and returns a handle of the next generation; see {@code
+   * RpcParallel.retireCredentials}.
+   */
+  public <W extends WorkerSpec<?, ?, ?, ?>> CompletableFuture<Worker<W>> retireCredentials(Worker<W> worker) {
+    HandleData d = config.handles().data(worker);
+    long next = d.generation() + 1;
+    Auth.Terms terms = new Auth.Terms(d.id(), next, 0);
+    HandleData fresh = new HandleData(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(),
+        credential(terms), next, 0);
+    Builtins.Retirement order = new Builtins.Retirement(next, Auth.retireProof(secret, d.id(), next));
+    return open(worker, new byte[0], true)
+        .thenCompose(c -> c.retire(order).whenComplete((ok, e) -> c.close()))
+        .thenApply(ok -> {
+          Worker<W> w = config.handles().worker(fresh);
+          spawner.replaceHandle(w);
+          return w;
+        })
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(Errors.toApi(e)));
+  }
+
+  /** A handle of {@code worker} whose credential expires at {@code expiresAt}. */
+  public <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> issueHandle(Worker<W> worker, java.time.Instant expiresAt) {
+    HandleData d = config.handles().data(worker);
+    long millis = Math.max(1, expiresAt.toEpochMilli());
+    Auth.Terms terms = new Auth.Terms(d.id(), d.generation(), millis);
+    return config.handles().worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(),
+        credential(terms), d.generation(), millis));
   }
 
   /** Sends the built-in shutdown over a control connection, then closes it. */

@@ -1,6 +1,7 @@
 package dev.rpcparallel.internal.engine;
 
 import dev.rpcparallel.RpcSettings;
+import dev.rpcparallel.internal.protocol.Auth;
 import java.util.UUID;
 
 /**
@@ -13,8 +14,18 @@ import java.util.UUID;
  * @param specClass its spec class name
  * @param settings its server's settings
  * @param credential the key that opens it
+ * @param generation the credential's generation (earlier ones can be retired)
+ * @param expiresAtMillis when the credential expires (epoch ms), or 0 for never
  */
-public record HandleData(UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] credential) {
+public record HandleData(
+    UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] credential,
+    long generation, long expiresAtMillis) {
+
+  /** The credential's terms. */
+  public Auth.Terms terms() {
+    return new Auth.Terms(id, generation, expiresAtMillis);
+  }
+
   public String nameOrId() {
     return name != null ? name : id.toString();
   }

@@ -140,8 +140,8 @@ public final class Spawner implements MasterSpec.Registry {
     process.writeStdinInBackground(config.toStdin());
     try {
       MasterSpec.Registration reg = awaitReady(child, process, options);
-      Worker<W> handle = engine.handles().worker(new HandleData(id, options.name().orElse(null), reg.host(), reg.port(),
-          spec.getClass().getName(), engine.settings(), engine.credentialFor(id)));
+      Worker<W> handle = engine.handles().worker(
+          engine.handleData(id, options.name().orElse(null), reg.host(), reg.port(), spec.getClass().getName()));
       child.handle = handle;
       return new Spawned<>(handle, process);
     } catch (RpcParallelException e) {
@@ -324,6 +324,11 @@ public final class Spawner implements MasterSpec.Registry {
   public CompletableFuture<Integer> onExit(Worker<?> worker) {
     return children.exitOf(worker.id()).orElseGet(() -> CompletableFuture.failedFuture(
         new IllegalArgumentException("worker " + worker.nameOrId() + " was not spawned by this RpcParallel instance")));
+  }
+
+  /** The handle kept for a child (for shutdown) after its credentials were retired. */
+  void replaceHandle(Worker<?> worker) {
+    children.get(worker.id()).ifPresent(e -> e.attachment().handle = worker);
   }
 
   /**

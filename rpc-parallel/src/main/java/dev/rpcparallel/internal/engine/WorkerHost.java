@@ -12,17 +12,21 @@ import dev.rpcparallel.internal.protocol.FunctionKind;
 import dev.rpcparallel.internal.protocol.Menu;
 import dev.rpcparallel.internal.protocol.WireException;
 import dev.rpcparallel.internal.session.ConnectionAcceptor;
+import dev.rpcparallel.internal.session.HandshakeQueue;
 import dev.rpcparallel.internal.session.IncomingCall;
 import dev.rpcparallel.internal.session.OutboundStream;
 import dev.rpcparallel.internal.session.ServerConnection;
 import dev.rpcparallel.internal.session.ServerMethod;
 import dev.rpcparallel.internal.transport.Transport;
+import dev.rpcparallel.internal.protocol.Auth;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -58,13 +62,17 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   private final S state;
   private final MethodTable<S, T> table;
   private final Menu menu;
-  private final byte[] credential;
+  private final byte[] appSecret;
+  private final AtomicLong minGeneration = new AtomicLong();
+  private final AtomicLong failedAuthentications = new AtomicLong();
+  private final HandshakeQueue handshakes;
   private final Executor executor;
   private final HostedContext context;
   private final LogHub log;
   private final RpcSettings settings;
   private final boolean closeServerAllowed;
-  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  /** Open connections and the generation of the credential each authenticated with. */
+  private final Map<ServerConnection, Long> connections = new ConcurrentHashMap<>();
   private volatile Events events = Events.NONE;
   private volatile Transport.Listener listener;
 
@@ -73,17 +81,19 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
       String nameOrId,
       WorkerSpec<?, S, C, T> spec,
       S state,
-      byte[] credential,
+      byte[] appSecret,
       Executor executor,
       HostedContext context,
       LogHub log,
       RpcSettings settings,
-      boolean closeServerAllowed) {
+      boolean closeServerAllowed,
+      HandshakeQueue applicationHandshakes) {
+    this.handshakes = new HandshakeQueue(HandshakeQueue.PER_LISTENER, applicationHandshakes);
     this.id = id;
     this.nameOrId = nameOrId;
     this.spec = spec;
     this.state = state;
-    this.credential = credential.clone();
+    this.appSecret = appSecret.clone();
     this.executor = executor;
     this.context = context;
     this.log = log;
@@ -93,7 +103,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
     spec.implement(table);
     List<Menu.Entry> entries = new ArrayList<>(table.menuEntries());
     int n = entries.size();
-    for (Builtins.Fn<?, ?> f : List.of(Builtins.SHUTDOWN, Builtins.LOG, Builtins.CLOSE_SERVER, Builtins.SETTINGS)) {
+    for (Builtins.Fn<?, ?> f : List.of(Builtins.SHUTDOWN, Builtins.LOG, Builtins.CLOSE_SERVER, Builtins.SETTINGS, Builtins.RETIRE)) {
       entries.add(new Menu.Entry(n++, f.name(), f.signature()));
     }
     this.menu = new Menu(entries);
@@ -133,8 +143,31 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   }
 
   @Override
-  public byte[] credential() {
-    return credential;
+  public byte[] credential(Auth.Terms terms) {
+    return Auth.credential(appSecret, terms);
+  }
+
+  @Override
+  public String refusal(Auth.Terms terms) {
+    if (terms.generation() < minGeneration.get()) {
+      return "credential retired";
+    }
+    if (terms.expiresAtMillis() != 0 && terms.expiresAtMillis() <= System.currentTimeMillis()) {
+      return "credential expired";
+    }
+    return null;
+  }
+
+  @Override
+  public HandshakeQueue handshakes() {
+    return handshakes;
+  }
+
+  /** Each failure in a row makes the next refusal wait 50 ms longer, up to 1 s. */
+  @Override
+  public Duration authenticationFailed() {
+    long n = failedAuthentications.incrementAndGet();
+    return Duration.ofMillis(Math.min(1000, 50 * (n - 1)));
   }
 
   @Override
@@ -148,7 +181,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   }
 
   @Override
-  public Dispatch open(ServerConnection connection, byte[] connectionArg, boolean control) throws Exception {
+  public Dispatch open(ServerConnection connection, Auth.Terms terms, byte[] connectionArg, boolean control) throws Exception {
     List<MethodTable.Binding<S, T>> bindings = table.bindings();
     ServerMethod[] methods = new ServerMethod[menu.entries().size()];
     if (control) {
@@ -187,7 +220,23 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
       call.reply(Builtins.CLOSE_SERVER.result(), null);
     });
     methods[b + 3] = builtin(Builtins.SETTINGS.name(), FunctionKind.RPC, call -> () -> call.reply(Builtins.SETTINGS.result(), settings));
-    connections.add(connection);
+    methods[b + 4] = builtin(Builtins.RETIRE.name(), FunctionKind.RPC, call -> () -> {
+      Builtins.Retirement order;
+      try {
+        order = call.query(Builtins.RETIRE.query());
+      } catch (WireException e) {
+        call.fail(e);
+        return;
+      }
+      if (!Auth.matches(Auth.retireProof(appSecret, id, order.generation()), order.proof())) {
+        call.fail(new WireException(ErrorCode.REFUSED, "retiring credentials needs the application secret"));
+        return;
+      }
+      retire(order.generation());
+      call.reply(Builtins.RETIRE.result(), null);
+    });
+    failedAuthentications.set(0);
+    connections.put(connection, terms.generation());
     connection.closeFuture().thenRun(() -> connections.remove(connection));
     if (!control) {
       events.opened(connection);
@@ -236,10 +285,20 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
     }
   }
 
+  /** Refuses credentials of generations below {@code generation} and closes the connections they opened. */
+  private void retire(long generation) {
+    minGeneration.accumulateAndGet(generation, Math::max);
+    connections.forEach((c, g) -> {
+      if (g < generation) {
+        c.close(ErrorCode.AUTHENTICATION_FAILED, "credential retired");
+      }
+    });
+  }
+
   /** Stops accepting and closes every connection with {@code reason}. */
   void close(String reason) {
     closeListener();
-    for (ServerConnection c : connections) {
+    for (ServerConnection c : connections.keySet()) {
       c.close(ErrorCode.SHUTDOWN, reason);
     }
   }

@@ -1,16 +1,24 @@
 package dev.rpcparallel.internal.protocol;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA256 challenge-response with the application's shared secret. Each side proves it
- * knows the secret by MACing both nonces under its own role label, so neither proof can be
- * replayed as the other.
+ * Keys and proofs. Every worker has its own credential, derived from the application secret and
+ * the worker's id (plus a generation, for retiring credentials, and an optional expiry):
+ *
+ * <pre>credential = HMAC-SHA256(appSecret, "rpc-parallel credential v2" || id || generation || expiry)</pre>
+ *
+ * A handle carries only that credential, never the application secret. In the handshake each
+ * side proves it holds the credential by MACing both nonces, the target worker's id, the
+ * generation and the expiry under its own role label: a proof cannot be replayed in the other
+ * direction, to another worker, or with other terms.
  */
 public final class Auth {
   private Auth() {}
@@ -18,8 +26,29 @@ public final class Auth {
   public static final int NONCE_LENGTH = 32;
   public static final int MAC_LENGTH = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final byte[] CLIENT_LABEL = "rpc-parallel client v1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] SERVER_LABEL = "rpc-parallel server v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CREDENTIAL_LABEL = ascii("rpc-parallel credential v2");
+  private static final byte[] CLIENT_LABEL = ascii("rpc-parallel client v2");
+  private static final byte[] SERVER_LABEL = ascii("rpc-parallel server v2");
+  private static final byte[] RETIRE_LABEL = ascii("rpc-parallel retire v2");
+
+  /**
+   * What a credential is for: the worker, the generation it belongs to, and when it expires
+   * ({@code 0}: never; otherwise epoch milliseconds).
+   */
+  public record Terms(UUID workerId, long generation, long expiresAtMillis) {
+    byte[] bytes() {
+      return ByteBuffer.allocate(32)
+          .putLong(workerId.getMostSignificantBits())
+          .putLong(workerId.getLeastSignificantBits())
+          .putLong(generation)
+          .putLong(expiresAtMillis)
+          .array();
+    }
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
 
   public static byte[] nonce() {
     byte[] n = new byte[NONCE_LENGTH];
@@ -31,12 +60,22 @@ public final class Auth {
     return nonce();
   }
 
-  public static byte[] clientProof(byte[] secret, byte[] serverNonce, byte[] clientNonce) {
-    return mac(secret, CLIENT_LABEL, serverNonce, clientNonce);
+  /** The credential for {@code terms} under the application secret. */
+  public static byte[] credential(byte[] appSecret, Terms terms) {
+    return mac(appSecret, CREDENTIAL_LABEL, terms.bytes());
   }
 
-  public static byte[] serverProof(byte[] secret, byte[] serverNonce, byte[] clientNonce) {
-    return mac(secret, SERVER_LABEL, serverNonce, clientNonce);
+  public static byte[] clientProof(byte[] credential, byte[] serverNonce, byte[] clientNonce, Terms terms) {
+    return mac(credential, CLIENT_LABEL, serverNonce, clientNonce, terms.bytes());
+  }
+
+  public static byte[] serverProof(byte[] credential, byte[] serverNonce, byte[] clientNonce, Terms terms) {
+    return mac(credential, SERVER_LABEL, serverNonce, clientNonce, terms.bytes());
+  }
+
+  /** Authorizes retiring the credentials of worker {@code id} below {@code generation}: only holders of the app secret can. */
+  public static byte[] retireProof(byte[] appSecret, UUID id, long generation) {
+    return mac(appSecret, RETIRE_LABEL, new Terms(id, generation, 0).bytes());
   }
 
   /** Constant-time comparison. */
@@ -44,13 +83,13 @@ public final class Auth {
     return MessageDigest.isEqual(expected, actual);
   }
 
-  private static byte[] mac(byte[] secret, byte[] label, byte[] a, byte[] b) {
+  private static byte[] mac(byte[] key, byte[]... parts) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      mac.update(label);
-      mac.update(a);
-      mac.update(b);
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      for (byte[] p : parts) {
+        mac.update(p);
+      }
       return mac.doFinal();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);

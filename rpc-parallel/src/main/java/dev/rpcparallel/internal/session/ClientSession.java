@@ -25,9 +25,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClientSession extends Session {
 
-  /** What the worker's server must be, and what to send it when opening. */
+  /**
+   * What the worker's server must be, and what to send it when opening.
+   *
+   * @param terms the worker's id and the generation and expiry of the credential
+   * @param workerName for messages
+   * @param address for messages
+   * @param credential the key the handle holds for {@code terms}
+   * @param connectionArg the encoded connection argument
+   * @param control whether this is a control connection (built-ins only, no connection state)
+   */
   public record Target(
-      UUID workerId, String workerName, String address, byte[] credential, byte[] connectionArg, boolean control) {}
+      Auth.Terms terms, String workerName, String address, byte[] credential, byte[] connectionArg, boolean control) {
+    public UUID workerId() {
+      return terms.workerId();
+    }
+  }
 
   /** The caller's result of a state function: the state and its update stream. */
   public record StateResult<S, U>(S state, InboundStream<U> updates) {}
@@ -91,16 +104,19 @@ public final class ClientSession extends Session {
           return;
         }
         serverNonce = in.readRaw(Auth.NONCE_LENGTH);
+        Auth.Terms terms = target.terms();
         BinaryWriter w = Frames.start(FrameType.AUTH);
         w.writeRaw(clientNonce, 0, clientNonce.length);
-        byte[] proof = Auth.clientProof(target.credential(), serverNonce, clientNonce);
+        w.writeFixedLong(terms.workerId().getMostSignificantBits()).writeFixedLong(terms.workerId().getLeastSignificantBits());
+        w.writeUnsignedVarLong(terms.generation()).writeUnsignedVarLong(terms.expiresAtMillis());
+        byte[] proof = Auth.clientProof(target.credential(), serverNonce, clientNonce, terms);
         w.writeRaw(proof, 0, proof.length);
         send(w, "auth");
       }
       case FrameType.AUTH_OK -> {
         byte[] proof = in.readRaw(Auth.MAC_LENGTH);
         if (serverAuthenticated || serverNonce == null
-            || !Auth.matches(Auth.serverProof(target.credential(), serverNonce, clientNonce), proof)) {
+            || !Auth.matches(Auth.serverProof(target.credential(), serverNonce, clientNonce, target.terms()), proof)) {
           opened.completeExceptionally(new WireException(ErrorCode.AUTHENTICATION_FAILED,
               "could not connect to worker " + target.workerName() + " at " + target.address()
                   + ": the server failed to prove it holds the worker's credential"));

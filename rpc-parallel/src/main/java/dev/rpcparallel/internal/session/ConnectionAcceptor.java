@@ -1,6 +1,8 @@
 package dev.rpcparallel.internal.session;
 
+import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.protocol.Menu;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
@@ -15,8 +17,20 @@ public interface ConnectionAcceptor {
   /** The worker's name or id, for messages and remote errors. */
   String workerName();
 
-  /** The key clients must prove they hold. */
-  byte[] credential();
+  /** The key a client must prove it holds for {@code terms} (derived from the application secret). */
+  byte[] credential(Auth.Terms terms);
+
+  /**
+   * Why a client that proved it holds the credential for {@code terms} is still refused (it
+   * expired, or its generation was retired), or null if it is accepted.
+   */
+  String refusal(Auth.Terms terms);
+
+  /** Where connections wait until they authenticate (bounded; the oldest is pushed out). */
+  HandshakeQueue handshakes();
+
+  /** Counts a failed authentication; returns how long to wait before closing the connection. */
+  Duration authenticationFailed();
 
   /** The functions offered, in index order (the same for every connection). */
   Menu menu();
@@ -32,7 +46,7 @@ public interface ConnectionAcceptor {
    * @throws Exception to refuse it (e.g. {@code initConnectionState} threw); the client receives
    *     the error
    */
-  Dispatch open(ServerConnection connection, byte[] connectionArg, boolean control) throws Exception;
+  Dispatch open(ServerConnection connection, Auth.Terms terms, byte[] connectionArg, boolean control) throws Exception;
 
   /** The methods of one accepted connection, by menu index. */
   interface Dispatch {

@@ -6,6 +6,7 @@ import dev.rpcparallel.codec.Codec;
 import dev.rpcparallel.internal.concurrent.SerializingExecutor;
 import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.protocol.ConnectionLost;
+import dev.rpcparallel.internal.protocol.Durations;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.FrameType;
 import dev.rpcparallel.internal.protocol.Frames;
@@ -13,6 +14,7 @@ import dev.rpcparallel.internal.protocol.FunctionKind;
 import dev.rpcparallel.internal.protocol.Preamble;
 import dev.rpcparallel.internal.protocol.WireError;
 import dev.rpcparallel.internal.protocol.WireException;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,6 +37,8 @@ public final class ServerSession extends Session implements ServerConnection {
   private final byte[] serverNonce = Auth.nonce();
   private boolean sawAuth;
   private boolean sawOpen;
+  private boolean rejected;
+  private Auth.Terms terms;
   private volatile ConnectionAcceptor.Dispatch dispatch;
 
   public ServerSession(Link link, SessionConfig config, ConnectionAcceptor acceptor) {
@@ -47,6 +51,18 @@ public final class ServerSession extends Session implements ServerConnection {
   @Override
   String localName() {
     return acceptor.workerName();
+  }
+
+  @Override
+  public void onConnected() {
+    super.onConnected();
+    acceptor.handshakes().add(this);
+    Duration auth = config.authTimeout();
+    link.schedule(() -> {
+      if (!isAuthenticated()) {
+        close(ErrorCode.HANDSHAKE_TIMEOUT, "not authenticated within " + Durations.format(auth));
+      }
+    }, auth);
   }
 
   // ---- handshake ----
@@ -68,17 +84,31 @@ public final class ServerSession extends Session implements ServerConnection {
 
   @Override
   void onHandshakeFrame(byte type, BinaryReader in) {
+    if (rejected) {
+      return; // closing after a failed authentication; the close is on its way
+    }
     if (type == FrameType.AUTH && !sawAuth) {
       byte[] clientNonce = in.readRaw(Auth.NONCE_LENGTH);
+      UUID target = new UUID(in.readFixedLong(), in.readFixedLong());
+      Auth.Terms t = new Auth.Terms(target, in.readUnsignedVarLong(), in.readUnsignedVarLong());
       byte[] proof = in.readRaw(Auth.MAC_LENGTH);
-      if (!Auth.matches(Auth.clientProof(acceptor.credential(), serverNonce, clientNonce), proof)) {
-        close(ErrorCode.AUTHENTICATION_FAILED, "authentication failed");
+      // The same words whatever failed (another worker's id, a wrong key): nothing to learn here.
+      if (!target.equals(acceptor.workerId())
+          || !Auth.matches(Auth.clientProof(acceptor.credential(t), serverNonce, clientNonce, t), proof)) {
+        reject("authentication failed");
+        return;
+      }
+      String refusal = acceptor.refusal(t);
+      if (refusal != null) {
+        reject(refusal); // the client holds a real credential: it may know why
         return;
       }
       sawAuth = true;
+      terms = t;
       markAuthenticated();
+      acceptor.handshakes().remove(this);
       BinaryWriter w = Frames.start(FrameType.AUTH_OK);
-      byte[] mine = Auth.serverProof(acceptor.credential(), serverNonce, clientNonce);
+      byte[] mine = Auth.serverProof(acceptor.credential(t), serverNonce, clientNonce, t);
       w.writeRaw(mine, 0, mine.length);
       send(w, "auth ok");
     } else if (type == FrameType.OPEN && sawAuth && !sawOpen) {
@@ -86,8 +116,8 @@ public final class ServerSession extends Session implements ServerConnection {
       UUID target = new UUID(in.readFixedLong(), in.readFixedLong());
       byte[] arg = in.readBytes();
       boolean control = in.readBoolean();
-      if (!target.equals(acceptor.workerId())) {
-        refuse(new WireException(ErrorCode.REFUSED, "this server does not host the requested worker"));
+      if (!target.equals(terms.workerId())) {
+        refuse(new WireException(ErrorCode.REFUSED, "OPEN names another worker than AUTH"));
         return;
       }
       try {
@@ -104,7 +134,7 @@ public final class ServerSession extends Session implements ServerConnection {
   private void openConnection(byte[] arg, boolean control) {
     ConnectionAcceptor.Dispatch d;
     try {
-      d = acceptor.open(this, arg, control);
+      d = acceptor.open(this, terms, arg, control);
     } catch (Throwable t) {
       refuse(t);
       return;
@@ -119,6 +149,17 @@ public final class ServerSession extends Session implements ServerConnection {
         send(w, "the menu");
       }
     });
+  }
+
+  /** A failed authentication: counted, and answered only after the acceptor's delay. */
+  private void reject(String reason) {
+    rejected = true;
+    Duration delay = acceptor.authenticationFailed();
+    if (delay.isZero()) {
+      close(ErrorCode.AUTHENTICATION_FAILED, reason);
+    } else {
+      link.schedule(() -> close(ErrorCode.AUTHENTICATION_FAILED, reason), delay);
+    }
   }
 
   /** Sends REFUSED with {@code error} (user code's, or the library's if a WireException), then closes. */
@@ -220,7 +261,9 @@ public final class ServerSession extends Session implements ServerConnection {
   }
 
   @Override
-  void onClosed(ConnectionLost e) {}
+  void onClosed(ConnectionLost e) {
+    acceptor.handshakes().remove(this);
+  }
 
   /** One call: its id, query bytes and replies. */
   private final class Call implements IncomingCall {

@@ -10,9 +10,26 @@ import java.time.Duration;
  * @param heartbeatInterval how often a heartbeat is sent
  * @param heartbeatTimeout silence after which the connection is closed
  * @param streamWindow bytes a stream may have in flight before its producer waits
+ * @param writeBufferLimit bytes queued for sending before producers wait
+ * @param maxConcurrentCalls calls a connection may have running on the server
+ * @param maxOpenStreams streams a connection may have open
  */
 public record SessionConfig(
-    long maxMessageSize, Duration handshakeTimeout, Duration heartbeatInterval, Duration heartbeatTimeout, int streamWindow) {
+    long maxMessageSize,
+    Duration handshakeTimeout,
+    Duration heartbeatInterval,
+    Duration heartbeatTimeout,
+    int streamWindow,
+    long writeBufferLimit,
+    int maxConcurrentCalls,
+    int maxOpenStreams) {
+
+  /** A peer must authenticate within this (or the handshake timeout, if shorter). */
+  public static final Duration AUTH_TIMEOUT = Duration.ofSeconds(5);
+
+  Duration authTimeout() {
+    return handshakeTimeout.compareTo(AUTH_TIMEOUT) < 0 ? handshakeTimeout : AUTH_TIMEOUT;
+  }
 
   /** Heartbeat ticks without receiving anything after which the connection is dead. */
   int missedHeartbeatLimit() {
