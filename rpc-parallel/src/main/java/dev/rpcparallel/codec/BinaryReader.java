@@ -13,10 +13,20 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe: one reader per decode.
  */
 public final class BinaryReader {
+  /**
+   * Estimated bytes of objects a decode may build per input byte (plus {@link #BUDGET_BASE}):
+   * what keeps hostile input such as a list of a million empty records from amplifying into a
+   * heap far larger than the message.
+   */
+  public static final int AMPLIFICATION = 32;
+  /** The budget every decode starts with, whatever its length. */
+  public static final int BUDGET_BASE = 64 * 1024;
+
   private final ByteBuffer in;
   private final int start;
   private String context = "value";
   private int depth;
+  private long budget;
 
   public BinaryReader(byte[] bytes) {
     this(ByteBuffer.wrap(bytes));
@@ -30,6 +40,22 @@ public final class BinaryReader {
   public BinaryReader(ByteBuffer buffer) {
     this.in = buffer;
     this.start = buffer.position();
+    this.budget = BUDGET_BASE + (long) AMPLIFICATION * buffer.remaining();
+  }
+
+  /**
+   * Accounts for {@code heapBytes} of objects about to be built (collections charge per
+   * element, records per record, strings and arrays per byte).
+   *
+   * @throws CodecException once the decode's budget ({@link #AMPLIFICATION} bytes per input byte
+   *     plus {@link #BUDGET_BASE}) is spent
+   */
+  public void charge(long heapBytes) {
+    budget -= heapBytes;
+    if (budget < 0) {
+      throw error(context, "decoding would build more than " + AMPLIFICATION
+          + " bytes of objects per input byte (decode budget spent)");
+    }
   }
 
   /** The number of bytes consumed so far. */
@@ -135,6 +161,7 @@ public final class BinaryReader {
   /** Length-prefixed bytes. */
   public byte[] readBytes() {
     int n = readLength(1);
+    charge(16L + n);
     byte[] out = new byte[n];
     in.get(out);
     return out;
@@ -151,6 +178,7 @@ public final class BinaryReader {
   /** Length-prefixed UTF-8; malformed UTF-8 is an error. */
   public String readString() {
     int n = readLength(1);
+    charge(40L + n);
     int at = position();
     ByteBuffer slice = in.slice();
     slice.limit(n);

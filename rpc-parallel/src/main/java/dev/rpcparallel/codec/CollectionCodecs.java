@@ -72,6 +72,7 @@ final class CollectionCodecs {
     @Override
     List<T> read(BinaryReader in) {
       int n = in.readLength(1);
+      in.charge(ELEMENT_COST * n + 32);
       List<T> list = new ArrayList<>(Math.min(n, MAX_PRESIZE));
       for (int i = 0; i < n; i++) {
         list.add(element.decode(in));
@@ -93,10 +94,14 @@ final class CollectionCodecs {
     @Override
     Set<T> read(BinaryReader in) {
       int n = in.readLength(1);
+      in.charge(HASHED_ELEMENT_COST * n + 64);
       Set<T> set = new LinkedHashSet<>(capacity(n));
+      HashFlooding guard = HashFlooding.forSize(n, shape());
       for (int i = 0; i < n; i++) {
         int at = in.position();
-        if (!set.add(element.decode(in))) {
+        T e = element.decode(in);
+        guard.check(e, at);
+        if (!set.add(e)) {
           throw new CodecException(shape(), at, "duplicate element");
         }
       }
@@ -120,6 +125,7 @@ final class CollectionCodecs {
     @Override
     T[] read(BinaryReader in) {
       int n = in.readLength(1);
+      in.charge(ELEMENT_COST * n + 32);
       List<T> list = new ArrayList<>(Math.min(n, MAX_PRESIZE));
       for (int i = 0; i < n; i++) {
         list.add(element.decode(in));
@@ -152,11 +158,14 @@ final class CollectionCodecs {
     @Override
     Map<K, V> read(BinaryReader in) {
       int n = in.readLength(2);
+      in.charge(HASHED_ELEMENT_COST * n + 64);
       Map<K, V> map = new LinkedHashMap<>(capacity(n));
+      HashFlooding guard = HashFlooding.forSize(n, shape());
       for (int i = 0; i < n; i++) {
         int at = in.position();
         K k = key.decode(in);
         V v = value.decode(in);
+        guard.check(k, at);
         if (map.containsKey(k)) {
           throw new CodecException(shape(), at, "duplicate key");
         }
@@ -174,6 +183,11 @@ final class CollectionCodecs {
       sb.append('>');
     }
   }
+
+  /** Estimated heap per element of a list or array (a slot and a small object). */
+  private static final long ELEMENT_COST = 16;
+  /** Estimated heap per element of a set or map (its entry, slot and object). */
+  private static final long HASHED_ELEMENT_COST = 48;
 
   private static int capacity(int n) {
     return Math.min(n, MAX_PRESIZE) * 4 / 3 + 1;

@@ -110,6 +110,7 @@ final class RecordCodec<T> extends BaseCodec<T> {
   @Override
   T read(BinaryReader in) {
     Codec<Object>[] codecs = components;
+    in.charge(16 + 8L * codecs.length);
     if (codecs.length == 0) {
       int at = in.position();
       int b = in.readByte();

@@ -156,7 +156,9 @@ final class ScalarCodecs {
             }
           },
           in -> {
-            int[] a = new int[in.readLength(1)];
+            int n = in.readLength(1);
+            in.charge(16 + 4L * n);
+            int[] a = new int[n];
             for (int i = 0; i < a.length; i++) {
               a[i] = in.readVarInt();
             }
@@ -173,7 +175,9 @@ final class ScalarCodecs {
             }
           },
           in -> {
-            long[] a = new long[in.readLength(1)];
+            int n = in.readLength(1);
+            in.charge(16 + 8L * n);
+            long[] a = new long[n];
             for (int i = 0; i < a.length; i++) {
               a[i] = in.readVarLong();
             }

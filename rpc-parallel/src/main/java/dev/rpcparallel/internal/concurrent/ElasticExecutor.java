@@ -19,12 +19,12 @@ public final class ElasticExecutor extends ThreadPoolExecutor {
   private final AtomicInteger unfinished = new AtomicInteger();
   private final GrowFirstQueue queue;
 
-  public ElasticExecutor(int coreThreads, ThreadFactory threads) {
-    this(coreThreads, threads, new GrowFirstQueue());
+  public ElasticExecutor(int coreThreads, int maxThreads, ThreadFactory threads) {
+    this(coreThreads, maxThreads, threads, new GrowFirstQueue());
   }
 
-  private ElasticExecutor(int coreThreads, ThreadFactory threads, GrowFirstQueue queue) {
-    super(coreThreads, Short.MAX_VALUE, 60, TimeUnit.SECONDS, queue, threads);
+  private ElasticExecutor(int coreThreads, int maxThreads, ThreadFactory threads, GrowFirstQueue queue) {
+    super(coreThreads, maxThreads, 60, TimeUnit.SECONDS, queue, threads);
     this.queue = queue;
     queue.pool = this;
   }

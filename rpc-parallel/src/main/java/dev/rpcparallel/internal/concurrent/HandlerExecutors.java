@@ -9,11 +9,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HandlerExecutors {
   private HandlerExecutors() {}
 
+  /**
+   * Most handler threads on JDKs without virtual threads. Per-connection limits bound what one
+   * connection can hold; this bounds them all, well below common {@code pid_max} values.
+   */
+  public static final int MAX_PLATFORM_THREADS = 4096;
+
   public static ExecutorService create() {
     try {
       return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return new ElasticExecutor(2 * Runtime.getRuntime().availableProcessors(), daemonThreads("rpc-parallel-handler"));
+      return new ElasticExecutor(2 * Runtime.getRuntime().availableProcessors(), MAX_PLATFORM_THREADS,
+          daemonThreads("rpc-parallel-handler"));
     }
   }
 

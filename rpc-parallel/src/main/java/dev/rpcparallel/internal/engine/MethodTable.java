@@ -173,6 +173,7 @@ final class MethodTable<S, T> implements Implementations<S, T> {
         Codec<U> update = f.updateCodec();
         return method(call -> {
           OutboundStream<U> out = call.outbound(update);
+          out.defer(); // updates written before the state is sent wait for it, without credit
           return () -> {
             St st;
             try {
@@ -184,6 +185,12 @@ final class MethodTable<S, T> implements Implementations<S, T> {
             }
             if (!call.reply(state, st)) {
               out.abandon();
+              return;
+            }
+            try {
+              out.release();
+            } catch (RuntimeException e) {
+              out.abandon(); // interrupted while the caller was behind: the updates are lost
             }
           };
         });

@@ -125,7 +125,7 @@ public final class Spawner implements MasterSpec.Registry {
     }
     BootstrapConfig config = new BootstrapConfig(engine.secret(), engine.settings(), master(), id, options.name(),
         spec.getClass().getName(), arg, mode(options.shutdownOn()), options.connectionTimeout());
-    LaunchSpec launch = new LaunchSpec(name, options.launcher().command(javaCommand(options, name, spec.getClass())),
+    LaunchSpec launch = new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass())),
         options.env(), dir, output(options.stdout()), output(options.stderr()), !foreground);
     Child child = new Child(id, name, options.shutdownOn(),
         options.onFailure().orElse(e -> log.error("worker {} failed", name, e)));
@@ -210,7 +210,7 @@ public final class Spawner implements MasterSpec.Registry {
     }
   }
 
-  private static List<String> javaCommand(SpawnOptions options, String name, Class<?> specClass) {
+  private static List<String> javaCommand(SpawnOptions options, Class<?> specClass) {
     List<String> cmd = new ArrayList<>();
     cmd.add(options.javaExecutable().toString());
     cmd.addAll(options.jvmOptions());
@@ -226,7 +226,8 @@ public final class Spawner implements MasterSpec.Registry {
     cmd.add("-cp");
     cmd.add(ClassPaths.forWorker(specClass, options.extraClasspath()));
     cmd.add(options.mainClass());
-    cmd.add("--rpc-parallel-worker=" + name);
+    // For ps: the name if one was given; never the worker's id (nothing identifying in argv).
+    cmd.add(options.name().map(n -> "--rpc-parallel-worker=" + n).orElse("--rpc-parallel-worker"));
     return cmd;
   }
 

@@ -18,6 +18,7 @@ import dev.rpcparallel.internal.session.OutboundStream;
 import dev.rpcparallel.internal.session.ServerConnection;
 import dev.rpcparallel.internal.session.ServerMethod;
 import dev.rpcparallel.internal.transport.Transport;
+import dev.rpcparallel.internal.concurrent.RateLimitedLog;
 import dev.rpcparallel.internal.protocol.Auth;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 
 /**
  * One worker hosted in this JVM: its spec, state and implementation table, its listener, its
@@ -66,6 +68,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   private final AtomicLong minGeneration = new AtomicLong();
   private final AtomicLong failedAuthentications = new AtomicLong();
   private final HandshakeQueue handshakes;
+  private final RateLimitedLog violations;
   private final Executor executor;
   private final HostedContext context;
   private final LogHub log;
@@ -89,6 +92,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
       boolean closeServerAllowed,
       HandshakeQueue applicationHandshakes) {
     this.handshakes = new HandshakeQueue(HandshakeQueue.PER_LISTENER, applicationHandshakes);
+    this.violations = new RateLimitedLog(LoggerFactory.getLogger(WorkerHost.class), executor, 10);
     this.id = id;
     this.nameOrId = nameOrId;
     this.spec = spec;
@@ -156,6 +160,11 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
       return "credential expired";
     }
     return null;
+  }
+
+  @Override
+  public void peerMisbehaved(String remoteAddress, String reason) {
+    violations.warn("worker " + nameOrId + " closed a connection from " + remoteAddress + ": " + reason);
   }
 
   @Override

@@ -38,6 +38,7 @@ public final class FrameReader {
   }
 
   private static final int INITIAL_BODY = 64 * 1024;
+  private static final int TRUSTED_INITIAL_BODY = 1 << 20;
 
   private final Sink sink;
   private long maxFrame;
@@ -57,9 +58,9 @@ public final class FrameReader {
   }
 
   /**
-   * Changes the largest frame accepted from now on, once the peer authenticated. An
-   * authenticated peer's frames are allocated whole as soon as their length is known (after the
-   * limit check); before that, buffers grow only as bytes arrive.
+   * Changes the largest frame accepted from now on, once the peer authenticated. Frame buffers
+   * always grow as bytes arrive (doubling), so a peer cannot make us allocate much more than it
+   * sent; an authenticated peer's frames start at a larger buffer.
    */
   public void trust(long maxFrame) {
     this.maxFrame = maxFrame;
@@ -97,7 +98,7 @@ public final class FrameReader {
         }
         bodyLength = (int) len;
         bodyFilled = 0;
-        body = new byte[trusted ? bodyLength : Math.min(bodyLength, INITIAL_BODY)];
+        body = new byte[Math.min(bodyLength, trusted ? TRUSTED_INITIAL_BODY : INITIAL_BODY)];
       }
       int n = Math.min(in.remaining(), bodyLength - bodyFilled);
       if (bodyFilled + n > body.length) {

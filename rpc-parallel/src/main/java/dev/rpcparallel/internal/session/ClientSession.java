@@ -12,6 +12,7 @@ import dev.rpcparallel.internal.protocol.Menu;
 import dev.rpcparallel.internal.protocol.Preamble;
 import dev.rpcparallel.internal.protocol.WireError;
 import dev.rpcparallel.internal.protocol.WireException;
+import java.util.ArrayDeque;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -238,17 +239,88 @@ public final class ClientSession extends Session {
     return w;
   }
 
-  /** Registers {@code p}, sends the call, and unregisters again if sending fails. */
-  private <Q> void dispatch(long id, Pending p, int index, Codec<Q> codec, Q query, String name) {
-    pending.put(id, p);
-    try {
-      if (!isOpen()) {
-        throw closedError();
+  /** Fails fast, before queueing, on a query over the message size limit. */
+  private void checkSize(BinaryWriter frame, String name) {
+    if (frame.size() > config.maxMessageSize()) {
+      throw new WireException(ErrorCode.MESSAGE_TOO_LARGE, "the query of '" + name + "' of " + frame.size()
+          + " bytes exceeds the maximum message size of " + config.maxMessageSize() + " bytes");
+    }
+  }
+
+  // ---- admission: the worker runs at most maxConcurrentCalls (maxOpenStreams streams) per connection ----
+
+  /** A send that waits for a slot ({@code slots} false: a one-way message, which needs none). */
+  private record Waiting(boolean slots, boolean stream, Runnable send) {}
+
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private int runningCalls;
+  private int openStreams;
+
+  /**
+   * Sends now if the worker's limits allow another call (of a stream kind, if {@code stream}),
+   * else queues the send until a call ends: honest callers never hit the worker's limits, they
+   * wait for a slot. Order is kept: nothing overtakes what waits.
+   */
+  private void admit(boolean stream, Runnable send) {
+    synchronized (waiting) {
+      if (!waiting.isEmpty() || !fits(stream)) {
+        waiting.add(new Waiting(true, stream, send));
+        return;
       }
-      send(callFrame(FrameType.CALL, id, index, codec, query), "the query of '" + name + "'");
-    } catch (RuntimeException e) {
-      pending.remove(id);
-      throw e;
+      take(stream);
+    }
+    send.run();
+  }
+
+  /** A one-way message takes no slot, but keeps its place behind calls that wait. */
+  private void admitOneWay(Runnable send) {
+    synchronized (waiting) {
+      if (!waiting.isEmpty()) {
+        waiting.add(new Waiting(false, false, send));
+        return;
+      }
+    }
+    send.run();
+  }
+
+  private boolean fits(boolean stream) {
+    return runningCalls < config.maxConcurrentCalls() && (!stream || openStreams < config.maxOpenStreams());
+  }
+
+  private void take(boolean stream) {
+    runningCalls++;
+    if (stream) {
+      openStreams++;
+    }
+  }
+
+  /** A call ended (the worker has freed its slot already): start what waited, in order. */
+  private void release(boolean stream) {
+    java.util.List<Runnable> ready = new java.util.ArrayList<>();
+    synchronized (waiting) {
+      runningCalls--;
+      if (stream) {
+        openStreams--;
+      }
+      while (!waiting.isEmpty() && (!waiting.peekFirst().slots() || fits(waiting.peekFirst().stream()))) {
+        Waiting w = waiting.pollFirst();
+        if (w.slots()) {
+          take(w.stream());
+        }
+        ready.add(w.send());
+      }
+    }
+    ready.forEach(Runnable::run);
+  }
+
+  /** Sends a call admitted earlier; if the connection closed meanwhile, its pending entry already failed. */
+  private void sendAdmitted(BinaryWriter frame, String name) {
+    if (isOpen()) {
+      try {
+        send(frame, "the query of '" + name + "'");
+      } catch (WireException e) {
+        // cannot happen: the size was checked before queueing
+      }
     }
   }
 
@@ -284,7 +356,10 @@ public final class ClientSession extends Session {
     try {
       int index = resolve(name, signature);
       long id = ids.incrementAndGet();
-      dispatch(id, decoding(result, "the result of '" + name + "'", future, null), index, query, value, name);
+      BinaryWriter frame = callFrame(FrameType.CALL, id, index, query, value);
+      checkSize(frame, name);
+      pending.put(id, decoding(result, "the result of '" + name + "'", future, () -> release(false)));
+      admit(false, () -> sendAdmitted(frame, name));
     } catch (RuntimeException e) {
       future.completeExceptionally(e);
     }
@@ -296,7 +371,15 @@ public final class ClientSession extends Session {
     CompletableFuture<Void> written = new CompletableFuture<>();
     try {
       int index = resolve(name, signature);
-      send(callFrame(FrameType.ONE_WAY, 0, index, query, value), "the query of '" + name + "'", written);
+      BinaryWriter frame = callFrame(FrameType.ONE_WAY, 0, index, query, value);
+      checkSize(frame, name);
+      admitOneWay(() -> {
+        if (isOpen()) {
+          send(frame, "the query of '" + name + "'", written);
+        } else {
+          written.completeExceptionally(closedError());
+        }
+      });
     } catch (RuntimeException e) {
       written.completeExceptionally(e);
       return written;
@@ -311,17 +394,15 @@ public final class ClientSession extends Session {
   public <Q, R> InboundStream<R> open(String name, String signature, Codec<Q> query, Q value, Codec<R> item) {
     int index = resolve(name, signature);
     long id = ids.incrementAndGet();
-    InboundStream<R> stream = new InboundStream<>(this, id, item, "'" + name + "'");
+    BinaryWriter frame = callFrame(FrameType.CALL, id, index, query, value);
+    checkSize(frame, name);
+    InboundStream<R> stream = new InboundStream<>(this, id, item, "'" + name + "'", () -> release(true));
     inStreams.put(id, stream);
-    try {
-      if (!isOpen()) {
-        throw closedError();
-      }
-      send(callFrame(FrameType.CALL, id, index, query, value), "the query of '" + name + "'");
-    } catch (RuntimeException e) {
+    if (!isOpen()) {
       inStreams.remove(id);
-      throw e;
+      throw closedError();
     }
+    admit(true, () -> sendAdmitted(frame, name));
     return stream;
   }
 
@@ -332,14 +413,19 @@ public final class ClientSession extends Session {
     try {
       int index = resolve(name, signature);
       long id = ids.incrementAndGet();
-      updates = new InboundStream<>(this, id, update, "'" + name + "'");
+      BinaryWriter frame = callFrame(FrameType.CALL, id, index, query, value);
+      checkSize(frame, name);
+      updates = new InboundStream<>(this, id, update, "'" + name + "'", () -> release(true));
       inStreams.put(id, updates);
-      try {
-        dispatch(id, decoding(stateCodec, "the state of '" + name + "'", state, null), index, query, value, name);
-      } catch (RuntimeException e) {
-        inStreams.remove(id);
-        throw e;
-      }
+      InboundStream<U> u = updates;
+      // An error instead of the state ends the stream too (the worker sends no END then).
+      pending.put(id, decoding(stateCodec, "the state of '" + name + "'", state, null));
+      state.whenComplete((s, e) -> {
+        if (e != null) {
+          u.finished();
+        }
+      });
+      admit(true, () -> sendAdmitted(frame, name));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -356,19 +442,27 @@ public final class ClientSession extends Session {
       String name, String signature, Codec<Q> query, Q value, Codec<U> update, Codec<R> response) {
     int index = resolve(name, signature);
     long id = ids.incrementAndGet();
+    BinaryWriter frame = callFrame(FrameType.CALL, id, index, query, value);
+    checkSize(frame, name);
     CompletableFuture<R> result = new CompletableFuture<>();
-    OutboundStream<U> updates = new OutboundStream<>(this, id, update, "the updates of '" + name + "'");
+    // No credit until the call is sent: updates must not reach the worker before their call.
+    OutboundStream<U> updates = new OutboundStream<>(this, id, update, "the updates of '" + name + "'", false);
     outStreams.put(id, updates);
-    Runnable stopUpdates = () -> {
+    Runnable end = () -> {
       outStreams.remove(id);
       updates.onAbort();
+      release(true);
     };
-    try {
-      dispatch(id, decoding(response, "the result of '" + name + "'", result, stopUpdates), index, query, value, name);
-    } catch (RuntimeException e) {
+    pending.put(id, decoding(response, "the result of '" + name + "'", result, end));
+    if (!isOpen()) {
+      pending.remove(id);
       outStreams.remove(id);
-      throw e;
+      throw closedError();
     }
+    admit(true, () -> {
+      sendAdmitted(frame, name);
+      updates.start();
+    });
     return new ReverseCall<>(updates, result);
   }
 

@@ -29,6 +29,12 @@ public interface ConnectionAcceptor {
   /** Where connections wait until they authenticate (bounded; the oldest is pushed out). */
   HandshakeQueue handshakes();
 
+  /**
+   * The server closed a connection because of what its peer did (a protocol violation, a failed
+   * authentication...). For a rate-limited log: a peer can cause this at will.
+   */
+  void peerMisbehaved(String remoteAddress, String reason);
+
   /** Counts a failed authentication; returns how long to wait before closing the connection. */
   Duration authenticationFailed();
 

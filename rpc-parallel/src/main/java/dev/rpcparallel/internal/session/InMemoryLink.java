@@ -130,6 +130,13 @@ public final class InMemoryLink implements Link {
     }
   }
 
+  /** Frames are handed to the peer at once: nothing queues here. */
+  @Override
+  public void limitWriteBuffer(long bytes) {}
+
+  @Override
+  public void awaitWritable() {}
+
   @Override
   public void trust(long maxFrame) {
     this.limit = maxFrame;

@@ -37,11 +37,20 @@ public final class InboundStream<T> {
   private boolean hasLookahead;
   private T lookahead;
 
+  private final Runnable onFinish;
+  private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+
   InboundStream(Session session, long id, Codec<T> codec, String what) {
+    this(session, id, codec, what, () -> {});
+  }
+
+  /** {@code onFinish} runs once when the stream ends: END, an error, or an abort from this side. */
+  InboundStream(Session session, long id, Codec<T> codec, String what, Runnable onFinish) {
     this.session = session;
     this.id = id;
     this.codec = codec;
     this.what = what;
+    this.onFinish = onFinish;
     this.creditBatch = Math.max(1, session.config.streamWindow() / 4);
     this.overrunLimit = 2L * session.config.streamWindow() + session.config.maxMessageSize();
   }
@@ -59,10 +68,19 @@ public final class InboundStream<T> {
 
   void onEnd() {
     queue.add(END);
+    finished();
   }
 
   void onError(RuntimeException error) {
     queue.add(new Failure(error));
+    finished();
+  }
+
+  /** The stream is over as far as the peer is concerned (runs {@code onFinish} once). */
+  void finished() {
+    if (finished.compareAndSet(false, true)) {
+      onFinish.run();
+    }
   }
 
   // ---- consumer ----
@@ -125,8 +143,9 @@ public final class InboundStream<T> {
     if (!done) {
       done = true;
       if (session.inStreams.remove(id) != null && session.isOpen()) {
-        session.sendAbort(id);
+        session.sendAbort(id); // before the slot is freed: the worker frees its own on this frame
       }
+      finished();
       queue.clear();
       queue.add(END); // wakes a consumer blocked in hasNext() on another thread
     }

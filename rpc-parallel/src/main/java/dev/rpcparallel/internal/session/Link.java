@@ -24,6 +24,20 @@ public interface Link {
    */
   void send(BinaryWriter frameBody, CompletableFuture<Void> written);
 
+  /**
+   * Sets how many bytes may be queued for sending before {@link #awaitWritable()} makes producers
+   * wait. Called once, by the session, before the link is connected.
+   */
+  void limitWriteBuffer(long bytes);
+
+  /**
+   * Waits while more than the write-buffer limit is queued for sending; returns at once on the
+   * link's own thread (which must never block) and once the link is closed.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  void awaitWritable() throws InterruptedException;
+
   /** Frames from the peer may now be up to {@code maxFrame} bytes (after authentication). */
   void trust(long maxFrame);
 

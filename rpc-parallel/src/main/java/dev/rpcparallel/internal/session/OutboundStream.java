@@ -32,16 +32,98 @@ public final class OutboundStream<T> {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition hasCredit = lock.newCondition();
   private long credit;
+  private boolean started;
   private boolean closed;
+  /** While non-null, writes are kept here instead of sent (see {@link #defer()}). */
+  private SpillBuffer spill;
+  /** {@link #close()} was called while items were kept: end the stream after them. */
+  private boolean pendingEnd;
   private List<Runnable> onClose = new ArrayList<>();
 
   OutboundStream(Session session, long id, Codec<T> codec, String what) {
+    this(session, id, codec, what, true);
+  }
+
+  /** With {@code started} false, writes wait until {@link #start()} (the call is not sent yet). */
+  OutboundStream(Session session, long id, Codec<T> codec, String what, boolean started) {
     this.session = session;
     this.id = id;
     this.codec = codec;
     this.what = what;
     this.window = session.config.streamWindow();
-    this.credit = window;
+    this.credit = started ? window : 0;
+    this.started = started;
+  }
+
+  /**
+   * Keeps what is written, without waiting for credit, until {@link #release()}: a state
+   * function's updates written before its state is sent (the caller cannot consume, or give
+   * credit, before it has the state). They are kept compactly, as encoded frames.
+   */
+  public void defer() {
+    lock.lock();
+    try {
+      spill = new SpillBuffer();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Sends what {@link #defer()} kept, under credit (waiting for the consumer as writes do), then
+   * lets writes through. Writes made meanwhile queue behind, in order. Blocks the calling thread.
+   */
+  public void release() {
+    while (true) {
+      byte[] frame;
+      lock.lock();
+      try {
+        if (spill == null) {
+          return;
+        }
+        if (spill.isEmpty() || closed) {
+          spill = null;
+          if (pendingEnd && !closed) {
+            close(); // the lock is reentrant
+          }
+          return;
+        }
+        while (credit <= 0 && !closed) {
+          try {
+            hasCredit.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WireException(ErrorCode.CANCELLED, "interrupted while sending the kept " + what);
+          }
+        }
+        if (closed) {
+          spill = null;
+          return;
+        }
+        frame = spill.poll();
+        credit -= frame.length;
+      } finally {
+        lock.unlock();
+      }
+      BinaryWriter w = new BinaryWriter(frame.length);
+      w.writeRaw(frame, 0, frame.length);
+      session.awaitWritable("an item of " + what);
+      session.send(w, "an item of " + what);
+    }
+  }
+
+  /** The call was sent: the window opens. */
+  void start() {
+    lock.lock();
+    try {
+      if (!started) {
+        started = true;
+        credit = window;
+        hasCredit.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -70,6 +152,13 @@ public final class OutboundStream<T> {
     int cost = w.size();
     lock.lock();
     try {
+      if (spill != null) {
+        if (closed) {
+          return false;
+        }
+        spill.add(w.asReadOnlyBuffer());
+        return true;
+      }
       while (credit <= 0 && !closed) {
         if (!wait) {
           return false;
@@ -88,6 +177,9 @@ public final class OutboundStream<T> {
     } finally {
       lock.unlock();
     }
+    if (wait) {
+      session.awaitWritable("an item of " + what);
+    }
     session.send(w, "an item of " + what);
     return true;
   }
@@ -96,7 +188,7 @@ public final class OutboundStream<T> {
   void onCredit(long n) {
     lock.lock();
     try {
-      if (n <= 0 || credit + n > window) {
+      if (n <= 0 || !started || credit + n > window) {
         session.close(ErrorCode.PROTOCOL_ERROR, "flow control violated: credit of " + Long.toUnsignedString(n)
             + " on stream " + id + " would exceed its window of " + window + " bytes");
         return;
@@ -119,8 +211,17 @@ public final class OutboundStream<T> {
     markClosed();
   }
 
-  /** Ends the stream normally. Idempotent. */
+  /** Ends the stream normally (after anything kept by {@link #defer()} was sent). Idempotent. */
   public void close() {
+    lock.lock();
+    try {
+      if (spill != null && !closed) {
+        pendingEnd = true; // release() ends the stream once the kept items are out
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
     if (markClosed()) {
       session.outStreams.remove(id);
       BinaryWriter w = Frames.start(FrameType.END, 16);

@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,6 +37,9 @@ public final class ServerSession extends Session implements ServerConnection {
   /** One-way handlers, and calls that arrived behind them, in arrival order. */
   private final SerializingExecutor ordered;
   private final AtomicInteger oneWaysQueued = new AtomicInteger();
+  /** Ids of calls in progress: a second CALL with one of them is a protocol violation. */
+  private final Set<Long> activeIds = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger openStreams = new AtomicInteger();
   private final byte[] serverNonce = Auth.nonce();
   private boolean sawAuth;
   private boolean sawOpen;
@@ -210,8 +216,14 @@ public final class ServerSession extends Session implements ServerConnection {
   }
 
   private void onCall(long id, int index, byte[] body, int offset) {
-    Call call = new Call(id, body, offset);
+    if (!activeIds.add(id)) {
+      close(ErrorCode.PROTOCOL_ERROR, "duplicate call id " + id + ": a call with this id is in progress");
+      return;
+    }
     ServerMethod m = dispatch.method(index);
+    boolean stream = m != null && m.kind() != FunctionKind.RPC && m.kind() != FunctionKind.ONE_WAY;
+    int streams = stream ? openStreams.incrementAndGet() : 0; // released by the call's end()
+    Call call = new Call(id, body, offset, stream);
     if (m == null) {
       call.fail(new WireException(ErrorCode.UNKNOWN_FUNCTION, "worker " + acceptor.workerName() + " has no function #" + index));
       return;
@@ -219,6 +231,16 @@ public final class ServerSession extends Session implements ServerConnection {
     call.name = m.name();
     if (m.kind() == FunctionKind.ONE_WAY) {
       call.fail(new WireException(ErrorCode.PROTOCOL_ERROR, "'" + m.name() + "' is one-way but was called as a call"));
+      return;
+    }
+    if (activeIds.size() > config.maxConcurrentCalls()) {
+      call.fail(new WireException(ErrorCode.LIMIT_EXCEEDED, "worker " + acceptor.workerName() + " runs at most "
+          + config.maxConcurrentCalls() + " calls at once per connection"));
+      return;
+    }
+    if (streams > config.maxOpenStreams()) {
+      call.fail(new WireException(ErrorCode.LIMIT_EXCEEDED, "worker " + acceptor.workerName() + " keeps at most "
+          + config.maxOpenStreams() + " streams open per connection"));
       return;
     }
     Runnable task = m.accept(call);
@@ -235,7 +257,7 @@ public final class ServerSession extends Session implements ServerConnection {
       close(ErrorCode.PROTOCOL_ERROR, "one-way message for " + (m == null ? "unknown function #" + index : "'" + m.name() + "', which is not one-way"));
       return;
     }
-    Call call = new Call(-1, body, offset);
+    Call call = new Call(-1, body, offset, false);
     call.name = m.name();
     Runnable task = m.accept(call);
     oneWaysQueued.incrementAndGet();
@@ -261,21 +283,48 @@ public final class ServerSession extends Session implements ServerConnection {
   }
 
   @Override
+  void closing(ErrorCode code, String reason) {
+    switch (code) {
+      case PROTOCOL_ERROR, AUTHENTICATION_FAILED, MESSAGE_TOO_LARGE, HANDSHAKE_TIMEOUT, DECODE_FAILED ->
+          acceptor.peerMisbehaved(remoteAddress(), reason);
+      default -> {}
+    }
+  }
+
+  @Override
   void onClosed(ConnectionLost e) {
     acceptor.handshakes().remove(this);
   }
 
-  /** One call: its id, query bytes and replies. */
+  /**
+   * One call: its id, query bytes and replies. It holds a call slot (and a stream slot for the
+   * stream kinds) until it ends: when it is answered or failed, or, for a call that produces a
+   * stream, when that stream closes.
+   */
   private final class Call implements IncomingCall {
     private final long id;
     private final byte[] body;
     private final int offset;
+    private final boolean stream;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean endsWithItsStream;
     private volatile String name = "?";
 
-    Call(long id, byte[] body, int offset) {
+    Call(long id, byte[] body, int offset, boolean stream) {
       this.id = id;
       this.body = body;
       this.offset = offset;
+      this.stream = stream;
+    }
+
+    /** Frees the call's slots; the next CALL may reuse its id. */
+    private void end() {
+      if (id >= 0 && ended.compareAndSet(false, true)) {
+        activeIds.remove(id);
+        if (stream) {
+          openStreams.decrementAndGet();
+        }
+      }
     }
 
     @Override
@@ -297,7 +346,11 @@ public final class ServerSession extends Session implements ServerConnection {
       w.writeUnsignedVarLong(id);
       try {
         codec.encode(value, w);
+        awaitWritable("the result of '" + name + "'");
         send(w, "the result of '" + name + "'");
+        if (!endsWithItsStream) {
+          end();
+        }
         return true;
       } catch (WireException e) {
         fail(e);
@@ -309,6 +362,7 @@ public final class ServerSession extends Session implements ServerConnection {
 
     @Override
     public boolean fail(Throwable error) {
+      end(); // whatever kind: the caller gets no stream after an error
       if (isClosed()) {
         return false;
       }
@@ -335,6 +389,8 @@ public final class ServerSession extends Session implements ServerConnection {
     public <U> OutboundStream<U> outbound(Codec<U> codec) {
       OutboundStream<U> out = new OutboundStream<>(ServerSession.this, id, codec, "'" + name + "'");
       outStreams.put(id, out);
+      endsWithItsStream = true;
+      out.onClose(this::end);
       return out;
     }
 

@@ -37,6 +37,22 @@ public abstract class Session implements LinkHandler {
   Session(Link link, SessionConfig config) {
     this.link = link;
     this.config = config;
+    link.limitWriteBuffer(config.writeBufferLimit());
+  }
+
+  /**
+   * Waits while the connection has more than its write-buffer limit queued (producers of items
+   * and results call this; the link's own thread never waits).
+   *
+   * @throws WireException {@code CANCELLED} if interrupted
+   */
+  final void awaitWritable(String what) {
+    try {
+      link.awaitWritable();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WireException(ErrorCode.CANCELLED, "interrupted while waiting to send " + what);
+    }
   }
 
   // ---- link events (link thread) ----
@@ -222,6 +238,7 @@ public abstract class Session implements LinkHandler {
     if (e == null) {
       return;
     }
+    closing(code, reason);
     BinaryWriter w = Frames.start(FrameType.CLOSE);
     w.writeUnsignedVarLong(code.wire());
     w.writeString(truncate(reason));
@@ -273,6 +290,9 @@ public abstract class Session implements LinkHandler {
     onClosed(e);
     closeFuture.complete(e.reason());
   }
+
+  /** This side decided to close, for {@code reason}; subclasses may log it. */
+  void closing(ErrorCode code, String reason) {}
 
   /** The name put on errors sent from this side (the worker's name or id, or "client"). */
   abstract String localName();

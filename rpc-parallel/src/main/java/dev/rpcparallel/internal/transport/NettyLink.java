@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.WriteBufferWaterMark;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -20,6 +21,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -27,12 +31,20 @@ import java.util.function.Function;
  * FrameReader} (servers first read the preamble); outbound frames from any thread are coalesced
  * into one event-loop task and one flush per batch, so many calls in flight cost few syscalls and
  * wake-ups. The link's thread is the channel's event loop.
+ *
+ * <p>Backpressure: frames wait in this link's queue while Netty's outbound buffer is above its
+ * high water mark (the write-buffer limit), and producers ({@link #awaitWritable()}) wait while
+ * that queue holds more than the limit. So a connection holds at most about twice its limit plus
+ * one frame, however slowly the peer reads; frames sent from the event loop itself (heartbeats,
+ * credit, close) never wait.
  */
 final class NettyLink extends ChannelInboundHandlerAdapter implements Link, FrameReader.Sink {
   /** Frames up to this size are copied into one pooled direct buffer with their length. */
   private static final int SMALL_FRAME = 64 * 1024;
   /** Larger frames are written in slices of this size through pooled direct buffers. */
   private static final int CHUNK = 1 << 20;
+  /** At most this many frames per event-loop task, so one busy link does not starve others. */
+  private static final int BATCH = 1024;
 
   private record Pending(ByteBuffer bytes, boolean framed, CompletableFuture<Void> written) {}
 
@@ -41,6 +53,11 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drain = this::drain;
+  /** Bytes in {@link #queue}, not yet handed to Netty. */
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition drained = lock.newCondition();
+  private volatile long writeBufferLimit = Long.MAX_VALUE;
   private LinkHandler handler;
   /** Set on a framing error (event loop only): nothing more is read from the peer. */
   private boolean inputFailed;
@@ -102,6 +119,15 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
     String partial = reader.partialFrameAtEof();
     handler.onDisconnected(partial != null ? partial : "EOF");
     discard();
+    signalProducers();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (channel.isWritable()) {
+      drain(); // Netty's buffer went below its low water mark: feed it what waited here
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
@@ -123,26 +149,45 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   }
 
   private void enqueue(Pending p) {
+    queuedBytes.addAndGet(p.bytes().remaining());
     queue.add(p);
     if (scheduled.compareAndSet(false, true)) {
       execute(drain);
     }
   }
 
+  /**
+   * Hands queued frames to Netty, in batches, while its buffer is under the high water mark;
+   * what is left waits for {@link #channelWritabilityChanged}. Event loop only.
+   */
   private void drain() {
     scheduled.set(false);
     Pending p;
-    boolean wrote = false;
-    while ((p = queue.poll()) != null) {
-      if (!channel.isActive()) {
+    int n = 0;
+    while (n < BATCH && (channel.isWritable() || !channel.isActive()) && (p = queue.poll()) != null) {
+      queuedBytes.addAndGet(-p.bytes().remaining());
+      if (channel.isActive()) {
+        write(p);
+        n++;
+      } else {
         fail(p);
-        continue;
       }
-      write(p);
-      wrote = true;
     }
-    if (wrote) {
+    if (n > 0) {
       channel.flush();
+      signalProducers();
+    }
+    if (!queue.isEmpty() && channel.isWritable() && scheduled.compareAndSet(false, true)) {
+      execute(drain); // more to write: let other links have the loop first
+    }
+  }
+
+  private void signalProducers() {
+    lock.lock();
+    try {
+      drained.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -193,6 +238,28 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   private static void fail(Pending p) {
     if (p.written() != null) {
       p.written().completeExceptionally(new IOException("connection closed before the frame was written"));
+    }
+  }
+
+  @Override
+  public void limitWriteBuffer(long bytes) {
+    writeBufferLimit = bytes;
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark((int) Math.min(Integer.MAX_VALUE, bytes / 2),
+        (int) Math.min(Integer.MAX_VALUE, bytes)));
+  }
+
+  @Override
+  public void awaitWritable() throws InterruptedException {
+    if (channel.eventLoop().inEventLoop()) {
+      return;
+    }
+    lock.lock();
+    try {
+      while (queuedBytes.get() >= writeBufferLimit && channel.isOpen()) {
+        drained.await(100, TimeUnit.MILLISECONDS); // also rechecks if a signal races the check
+      }
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 class ElasticExecutorTest {
   private static ElasticExecutor pool() {
     AtomicInteger n = new AtomicInteger();
-    return new ElasticExecutor(2, r -> {
+    return new ElasticExecutor(2, 1024, r -> {
       Thread t = new Thread(r, "elastic-test-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;

@@ -1,6 +1,7 @@
 package dev.rpcparallel.internal.session;
 
 import dev.rpcparallel.internal.concurrent.ManualScheduler;
+import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.protocol.FunctionKind;
 import dev.rpcparallel.internal.protocol.Menu;
 import java.time.Duration;
@@ -21,8 +22,14 @@ import java.util.function.Function;
  * socket, no sleep.
  */
 final class SessionHarness implements AutoCloseable {
-  static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes();
+  static final byte[] APP_SECRET = "0123456789abcdef0123456789abcdef".getBytes();
   static final UUID WORKER = UUID.fromString("00000000-0000-0000-0000-000000000042");
+  static final Auth.Terms TERMS = new Auth.Terms(WORKER, 0, 0);
+  /** The credential of {@link #WORKER}, generation 0, no expiry. */
+  static final byte[] KEY = Auth.credential(APP_SECRET, TERMS);
+  final HandshakeQueue handshakes = new HandshakeQueue(HandshakeQueue.PER_LISTENER, null);
+  final List<String> misbehaviour = new java.util.concurrent.CopyOnWriteArrayList<>();
+  Duration authFailureDelay = Duration.ZERO;
 
   final ManualScheduler clock = new ManualScheduler();
   final ExecutorService pool = Executors.newCachedThreadPool();
@@ -48,7 +55,8 @@ final class SessionHarness implements AutoCloseable {
 
   SessionHarness(int window, boolean inlineHandlers) {
     this.handlers = inlineHandlers ? inline : pool;
-    this.config = new SessionConfig(1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), window);
+    this.config = new SessionConfig(1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), window,
+        8 << 20, 1024, 256);
   }
 
   SessionHarness method(String name, FunctionKind kind, Function<IncomingCall, Runnable> accept) {
@@ -94,8 +102,28 @@ final class SessionHarness implements AutoCloseable {
       }
 
       @Override
-      public byte[] credential() {
-        return KEY;
+      public byte[] credential(Auth.Terms terms) {
+        return Auth.credential(APP_SECRET, terms);
+      }
+
+      @Override
+      public String refusal(Auth.Terms terms) {
+        return terms.expiresAtMillis() != 0 && terms.expiresAtMillis() < System.currentTimeMillis() ? "credential expired" : null;
+      }
+
+      @Override
+      public HandshakeQueue handshakes() {
+        return handshakes;
+      }
+
+      @Override
+      public void peerMisbehaved(String remoteAddress, String reason) {
+        misbehaviour.add(reason);
+      }
+
+      @Override
+      public Duration authenticationFailed() {
+        return authFailureDelay;
       }
 
       @Override
@@ -109,7 +137,7 @@ final class SessionHarness implements AutoCloseable {
       }
 
       @Override
-      public Dispatch open(ServerConnection connection, byte[] connectionArg, boolean control) {
+      public Dispatch open(ServerConnection connection, Auth.Terms terms, byte[] connectionArg, boolean control) {
         opens.add(new String(connectionArg));
         return onOpen.apply(connectionArg);
       }
@@ -119,7 +147,7 @@ final class SessionHarness implements AutoCloseable {
   /** Connects with {@code key} to worker {@code target}; returns the client's opened future. */
   CompletableFuture<ClientSession> connect(byte[] key, UUID target, byte[] arg) {
     ConnectionAcceptor acceptor = acceptor();
-    ClientSession.Target t = new ClientSession.Target(target, "w", "in-memory:1", key, arg, false);
+    ClientSession.Target t = new ClientSession.Target(new Auth.Terms(target, 0, 0), "w", "in-memory:1", key, arg, false);
     clientLink = InMemoryLink.connect(inline, clock,
         link -> client = new ClientSession(link, config, t),
         link -> server = new ServerSession(link, config, acceptor));

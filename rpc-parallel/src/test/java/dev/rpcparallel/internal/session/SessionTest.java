@@ -85,10 +85,21 @@ class SessionTest {
   }
 
   @Test
-  void anotherWorkersIdIsRefusedWithoutNamingThisOne() throws Exception {
+  void aCredentialForAnotherWorkerFailsAuthenticationWithoutNamingThisOne() throws Exception {
+    UUID other = UUID.randomUUID();
+    byte[] otherKey = dev.rpcparallel.internal.protocol.Auth.credential(SessionHarness.APP_SECRET,
+        new dev.rpcparallel.internal.protocol.Auth.Terms(other, 0, 0));
+    Throwable e = cause(h.connect(otherKey, other, new byte[0]));
+    assertThat(((WireException) e).code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+    assertThat(e.getMessage()).doesNotContain(SessionHarness.WORKER.toString());
+    assertThat(h.misbehaviour).containsExactly("authentication failed");
+  }
+
+  @Test
+  void aProofForOneWorkerCannotOpenAnother() throws Exception {
+    // The right key for WORKER, but the client claims (and its proof covers) another worker id.
     Throwable e = cause(h.connect(SessionHarness.KEY, UUID.randomUUID(), new byte[0]));
-    assertThat(((WireException) e).code()).isEqualTo(ErrorCode.REFUSED);
-    assertThat(e.getMessage()).doesNotContain(SessionHarness.WORKER.toString()).doesNotContain("\"w\"");
+    assertThat(((WireException) e).code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
   }
 
   @Test
@@ -112,7 +123,7 @@ class SessionTest {
       };
       // Drop everything the server sends, from the start: the client never gets HELLO.
       CompletableFuture<ClientSession> opened = new CompletableFuture<>();
-      ClientSession.Target t = new ClientSession.Target(SessionHarness.WORKER, "w", "x", SessionHarness.KEY, new byte[0], false);
+      ClientSession.Target t = new ClientSession.Target(SessionHarness.TERMS, "w", "x", SessionHarness.KEY, new byte[0], false);
       InMemoryLink.connect(silent.inline, silent.clock,
           link -> {
             ClientSession c = new ClientSession(link, silent.config, t);
