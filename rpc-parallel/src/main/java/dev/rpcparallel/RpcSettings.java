@@ -26,9 +26,9 @@ import java.util.Objects;
  *       its producer waits</td></tr>
  *   <tr><td>{@code writeBufferLimit}</td><td>8 MiB</td><td>bytes a connection may have queued for
  *       sending before producers (stream writers, results) wait</td></tr>
- *   <tr><td>{@code maxConcurrentCalls}</td><td>1,024</td><td>calls (of every kind) one connection
+ *   <tr><td>{@code maxConcurrentCalls}</td><td>256</td><td>calls (of every kind) one connection
  *       may have running in a worker; a client queues further calls until one ends</td></tr>
- *   <tr><td>{@code maxOpenStreams}</td><td>256</td><td>streams (pipes, state functions, reverse
+ *   <tr><td>{@code maxOpenStreams}</td><td>128</td><td>streams (pipes, state functions, reverse
  *       pipes) one connection may have open; counted within {@code maxConcurrentCalls}</td></tr>
  * </table>
  *
@@ -239,8 +239,8 @@ public final class RpcSettings {
     private Duration heartbeatTimeout = Duration.ofSeconds(30);
     private int streamWindow = 1 << 20;
     private long writeBufferLimit = 8L << 20;
-    private int maxConcurrentCalls = 1024;
-    private int maxOpenStreams = 256;
+    private int maxConcurrentCalls = 256;
+    private int maxOpenStreams = 128;
 
     private Builder() {}
 

@@ -138,6 +138,11 @@ public final class InMemoryLink implements Link {
   public void awaitWritable() {}
 
   @Override
+  public boolean isWritable() {
+    return true;
+  }
+
+  @Override
   public void trust(long maxFrame) {
     this.limit = maxFrame;
   }

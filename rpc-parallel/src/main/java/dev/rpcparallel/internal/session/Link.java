@@ -38,6 +38,9 @@ public interface Link {
    */
   void awaitWritable() throws InterruptedException;
 
+  /** Whether less than the write-buffer limit is queued (a producer would not wait now). */
+  boolean isWritable();
+
   /** Frames from the peer may now be up to {@code maxFrame} bytes (after authentication). */
   void trust(long maxFrame);
 

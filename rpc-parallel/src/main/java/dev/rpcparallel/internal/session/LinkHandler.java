@@ -19,6 +19,9 @@ public interface LinkHandler {
   /** The byte stream violated framing (e.g. a frame over the limit); the link closes after this. */
   void onFramingError(ErrorCode code, String reason);
 
+  /** The link became writable again after it was not (see {@link Link#isWritable()}). */
+  default void onWritable() {}
+
   /** The link closed under us: EOF or a transport error; {@code detail} says which. */
   void onDisconnected(String detail);
 }

@@ -40,6 +40,8 @@ public final class ServerSession extends Session implements ServerConnection {
   /** Ids of calls in progress: a second CALL with one of them is a protocol violation. */
   private final Set<Long> activeIds = ConcurrentHashMap.newKeySet();
   private final AtomicInteger openStreams = new AtomicInteger();
+  /** Handlers waiting for the connection to drain before they start (see {@link #start}). */
+  private final java.util.ArrayDeque<Runnable> notStarted = new java.util.ArrayDeque<>();
   private final byte[] serverNonce = Auth.nonce();
   private boolean sawAuth;
   private boolean sawOpen;
@@ -245,9 +247,42 @@ public final class ServerSession extends Session implements ServerConnection {
     }
     Runnable task = m.accept(call);
     if (oneWaysQueued.get() == 0) {
-      run(task);
+      start(task);
     } else {
-      run(ordered, () -> run(task)); // starts once the one-ways before it were handled
+      run(ordered, () -> start(task)); // starts once the one-ways before it were handled
+    }
+  }
+
+  /**
+   * Starts a handler, unless what was already sent to this connection waits unread: then the
+   * handler waits too (a peer that does not read its results cannot make the worker compute
+   * more of them). Starts resume, in order, when the connection drains.
+   */
+  private void start(Runnable task) {
+    synchronized (notStarted) {
+      if (!notStarted.isEmpty() || !link.isWritable()) {
+        notStarted.add(task);
+      } else {
+        run(task);
+        return;
+      }
+    }
+    if (link.isWritable()) {
+      onWritable(); // it drained between the check and the queueing: no event will say so again
+    }
+  }
+
+  @Override
+  public void onWritable() {
+    while (true) {
+      Runnable next;
+      synchronized (notStarted) {
+        if (notStarted.isEmpty() || !link.isWritable()) {
+          return;
+        }
+        next = notStarted.poll();
+      }
+      run(next);
     }
   }
 
@@ -345,8 +380,8 @@ public final class ServerSession extends Session implements ServerConnection {
       BinaryWriter w = Frames.start(FrameType.OK);
       w.writeUnsignedVarLong(id);
       try {
+        awaitWritable("the result of '" + name + "'"); // before encoding: no bytes held while waiting
         codec.encode(value, w);
-        awaitWritable("the result of '" + name + "'");
         send(w, "the result of '" + name + "'");
         if (!endsWithItsStream) {
           end();

@@ -126,6 +126,9 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (channel.isWritable()) {
       drain(); // Netty's buffer went below its low water mark: feed it what waited here
+      if (isWritable()) {
+        handler.onWritable();
+      }
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -162,6 +165,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
    */
   private void drain() {
     scheduled.set(false);
+    boolean wasFull = !isWritable();
     Pending p;
     int n = 0;
     while (n < BATCH && (channel.isWritable() || !channel.isActive()) && (p = queue.poll()) != null) {
@@ -176,6 +180,9 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
     if (n > 0) {
       channel.flush();
       signalProducers();
+      if (wasFull && isWritable()) {
+        handler.onWritable();
+      }
     }
     if (!queue.isEmpty() && channel.isWritable() && scheduled.compareAndSet(false, true)) {
       execute(drain); // more to write: let other links have the loop first
@@ -246,6 +253,11 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
     writeBufferLimit = bytes;
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark((int) Math.min(Integer.MAX_VALUE, bytes / 2),
         (int) Math.min(Integer.MAX_VALUE, bytes)));
+  }
+
+  @Override
+  public boolean isWritable() {
+    return queuedBytes.get() < writeBufferLimit && channel.isWritable();
   }
 
   @Override
