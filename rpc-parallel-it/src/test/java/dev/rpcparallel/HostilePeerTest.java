@@ -78,6 +78,7 @@ class HostilePeerTest {
     w.writeString("127.0.0.1").writeVarInt(port).writeString(TestWorker.class.getName());
     RpcSettings.CODEC.encode(app.settings(), w);
     w.writeBytes(SECRET);
+    w.writeUnsignedVarLong(0).writeUnsignedVarLong(0); // credential generation and expiry
     return Worker.codec(TestWorker.class).fromBytes(w.toByteArray());
   }
 

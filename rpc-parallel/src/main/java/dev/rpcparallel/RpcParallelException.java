@@ -32,7 +32,12 @@ public class RpcParallelException extends RuntimeException {
     /** The stream or call was cancelled by this side. */
     CANCELLED,
     /** A per-connection limit (calls or streams in flight) was exceeded. */
-    LIMIT_EXCEEDED
+    LIMIT_EXCEEDED,
+    /**
+     * The worker does not allow this to this caller: a user function on a control connection,
+     * closing a master's server, retiring credentials without the application secret.
+     */
+    FORBIDDEN
   }
 
   private final Kind kind;

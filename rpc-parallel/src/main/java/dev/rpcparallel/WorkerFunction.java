@@ -32,6 +32,14 @@ public abstract sealed class WorkerFunction<W extends WorkerSpec<?, ?, ?, ?>> pe
     if (name.isBlank()) {
       throw new IllegalArgumentException("function name must not be blank");
     }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException("function name has an unpaired surrogate at index " + i);
+      }
+    }
     if (name.startsWith("rpc_parallel.")) {
       throw new IllegalArgumentException("function names starting with 'rpc_parallel.' are reserved: " + name);
     }

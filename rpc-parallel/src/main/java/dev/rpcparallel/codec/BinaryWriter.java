@@ -155,11 +155,11 @@ public final class BinaryWriter {
         char c = s.charAt(i);
         if (Character.isHighSurrogate(c) && (i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1)))
             || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
-          throw new CodecException("string", i, "unpaired surrogate U+" + Integer.toHexString(c).toUpperCase()
-              + " at index " + i + " cannot be encoded as UTF-8");
+          throw new CodecException("cannot encode string: unpaired surrogate U+"
+              + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i + " has no UTF-8 form");
         }
       }
-      throw new CodecException("string", 0, "string cannot be encoded as UTF-8: " + e);
+      throw new CodecException("cannot encode string as UTF-8: " + e);
     }
   }
 

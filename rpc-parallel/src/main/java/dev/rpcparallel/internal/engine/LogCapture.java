@@ -119,7 +119,7 @@ public final class LogCapture implements SLF4JServiceProvider {
 
     private static boolean subscribed(Level level) {
       LogHub h = hub;
-      return h != null && level.toInt() >= Level.INFO.toInt();
+      return h != null && h.hasSubscribers() && level.toInt() >= Level.INFO.toInt();
     }
 
     @Override

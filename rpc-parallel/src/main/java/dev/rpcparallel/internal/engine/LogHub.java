@@ -2,6 +2,7 @@ package dev.rpcparallel.internal.engine;
 
 import dev.rpcparallel.LogEntry;
 import dev.rpcparallel.WorkerLog;
+import dev.rpcparallel.internal.protocol.Texts;
 import dev.rpcparallel.internal.session.OutboundStream;
 import java.time.Instant;
 import java.util.Set;
@@ -63,6 +64,11 @@ final class LogHub implements WorkerLog {
     }
   }
 
+  /** Whether anyone subscribes now. */
+  boolean hasSubscribers() {
+    return !subscribers.isEmpty();
+  }
+
   /** Sends one message to the current subscribers. */
   void publish(String level, String logger, String message) {
     if (subscribers.isEmpty() || PUBLISHING.get() != null) {
@@ -72,9 +78,13 @@ final class LogHub implements WorkerLog {
     try {
       String text = "dev.rpcparallel.worker".equals(logger) ? stripPrefix(message) : message;
       String name = "dev.rpcparallel.worker".equals(logger) ? "worker" : logger;
-      LogEntry e = new LogEntry(Instant.now(), level, worker, name, text);
+      LogEntry e = new LogEntry(Instant.now(), level, Texts.safe(worker), Texts.safe(name), Texts.safe(text));
       for (OutboundStream<LogEntry> s : subscribers) {
-        s.offer(e);
+        try {
+          s.offer(e);
+        } catch (RuntimeException ignored) {
+          // a message that cannot be encoded or sent is dropped; logging must never fail
+        }
       }
     } finally {
       PUBLISHING.remove();

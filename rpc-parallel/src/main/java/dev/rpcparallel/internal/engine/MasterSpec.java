@@ -10,6 +10,7 @@ import dev.rpcparallel.codec.BinaryWriter;
 import dev.rpcparallel.codec.Codec;
 import dev.rpcparallel.codec.Codecs;
 import dev.rpcparallel.internal.protocol.RemoteFailure;
+import dev.rpcparallel.internal.protocol.Texts;
 import dev.rpcparallel.internal.protocol.WireError;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,7 +46,7 @@ final class MasterSpec implements WorkerSpec<Void, MasterSpec.Registry, UUID, UU
         (r, out) -> {
           out.writeString(r.host()).writeVarInt(r.port());
           out.writeBoolean(r.initError().isPresent());
-          r.initError().ifPresent(out::writeString);
+          r.initError().map(Texts::safe).ifPresent(out::writeString);
         },
         in -> new Registration(in.readString(), in.readVarInt(), in.readBoolean() ? Optional.of(in.readString()) : Optional.empty()));
   }
@@ -55,7 +56,7 @@ final class MasterSpec implements WorkerSpec<Void, MasterSpec.Registry, UUID, UU
     static final Codec<Failure> CODEC = Codec.of("Failure{worker:string,error:remote_error}", Failure::write, Failure::read);
 
     private static void write(Failure f, BinaryWriter out) {
-      out.writeString(f.worker());
+      out.writeString(Texts.safe(f.worker()));
       WireError.writeRemote(f.error(), f.worker(), out);
     }
 

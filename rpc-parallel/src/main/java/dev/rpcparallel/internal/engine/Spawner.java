@@ -314,7 +314,13 @@ public final class Spawner implements MasterSpec.Registry {
         RemoteException cause = Errors.remote(error);
         RpcParallelException e = new RpcParallelException(Kind.WORKER_FAILED,
             "worker " + child.name + " failed: " + cause.getMessage(), cause);
-        engine.executor().execute(() -> child.onFailure.accept(e));
+        engine.executor().execute(() -> {
+          try {
+            child.onFailure.accept(e);
+          } catch (RuntimeException | Error callbackFailure) {
+            log.warn("the onFailure callback of worker {} threw", child.name, callbackFailure);
+          }
+        });
       }
     });
   }

@@ -163,6 +163,11 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   }
 
   @Override
+  public void refused() {
+    events.refused();
+  }
+
+  @Override
   public void peerMisbehaved(String remoteAddress, String reason) {
     violations.warn("worker " + nameOrId + " closed a connection from " + remoteAddress + ": " + reason);
   }
@@ -198,15 +203,10 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
         methods[i] = forbidden(bindings.get(i), connection);
       }
     } else {
+      // A throw here refuses the connection: the session sends the refusal, then calls refused().
       Codec<C> argCodec = spec.connectionArgCodec();
       C arg = Frames.decode(argCodec, connectionArg, 0, "the connection argument of worker " + nameOrId);
-      T connectionState;
-      try {
-        connectionState = spec.initConnectionState(new Context(connection), state, arg);
-      } catch (Exception | Error e) {
-        events.refused();
-        throw e;
-      }
+      T connectionState = spec.initConnectionState(new Context(connection), state, arg);
       for (int i = 0; i < bindings.size(); i++) {
         methods[i] = bindings.get(i).bind(state, connectionState, connection);
       }
@@ -222,7 +222,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
     });
     methods[b + 2] = builtin(Builtins.CLOSE_SERVER.name(), FunctionKind.RPC, call -> () -> {
       if (!closeServerAllowed) {
-        call.fail(new WireException(ErrorCode.REFUSED, "the master's server cannot be closed: later spawns need it"));
+        call.fail(new WireException(ErrorCode.FORBIDDEN, "the master's server cannot be closed: later spawns need it"));
         return;
       }
       closeListener();
@@ -238,7 +238,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
         return;
       }
       if (!Auth.matches(Auth.retireProof(appSecret, id, order.generation()), order.proof())) {
-        call.fail(new WireException(ErrorCode.REFUSED, "retiring credentials needs the application secret"));
+        call.fail(new WireException(ErrorCode.FORBIDDEN, "retiring credentials needs the application secret"));
         return;
       }
       retire(order.generation());
@@ -277,9 +277,9 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
     String why = "control connections may only call built-in functions, not '" + binding.name + "'";
     return builtin(binding.name, binding.kind, call -> () -> {
       if (binding.kind == FunctionKind.ONE_WAY) {
-        connection.close(ErrorCode.PROTOCOL_ERROR, why);
+        connection.close(ErrorCode.FORBIDDEN, why);
       } else {
-        call.fail(new WireException(ErrorCode.PROTOCOL_ERROR, why));
+        call.fail(new WireException(ErrorCode.FORBIDDEN, why));
       }
     });
   }

@@ -145,6 +145,7 @@ public final class WorkerRuntime {
 
   /** A failure of the start-up itself: the main thread returns the status (no policy involved). */
   private int startupFailed(String why) {
+    policy.startupFailed(ExitPolicy.EXIT_FAILURE);
     err.println("rpc-parallel worker " + config.nameOrId() + ": " + why + "; exiting with status 254");
     return ExitPolicy.EXIT_FAILURE;
   }

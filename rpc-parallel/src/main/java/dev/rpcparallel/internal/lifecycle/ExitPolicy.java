@@ -119,6 +119,17 @@ public final class ExitPolicy {
     decide(EXIT_OK, "shutdown requested");
   }
 
+  /**
+   * The worker's start-up failed and its main thread ends the JVM with {@code status} itself:
+   * events after this (such as the master connection closing as the worker shuts down) decide
+   * nothing and print nothing.
+   */
+  public synchronized void startupFailed(int status) {
+    if (decided == null) {
+      decided = status;
+    }
+  }
+
   /** An uncaught exception in a worker thread (after it was reported to the master). */
   public void uncaught(Throwable error) {
     decide(EXIT_FAILURE, "uncaught exception: " + error);

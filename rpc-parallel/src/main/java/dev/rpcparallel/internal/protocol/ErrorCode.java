@@ -28,9 +28,11 @@ public enum ErrorCode {
   /** Bytes from the peer did not decode with the expected codec. */
   DECODE_FAILED(15),
   /** A one-way handler threw: the original closes the connection with the error. */
-  HANDLER_FAILED(16);
+  HANDLER_FAILED(16),
+  /** The worker does not allow this operation to this caller (control connections, the master's server). */
+  FORBIDDEN(17);
 
-  private static final ErrorCode[] BY_WIRE = new ErrorCode[17];
+  private static final ErrorCode[] BY_WIRE = new ErrorCode[18];
 
   static {
     for (ErrorCode c : values()) {

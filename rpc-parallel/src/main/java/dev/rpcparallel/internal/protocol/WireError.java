@@ -25,26 +25,26 @@ public final class WireError {
   public static void writeInfra(ErrorCode code, String message, BinaryWriter out) {
     out.writeByte(INFRA);
     out.writeUnsignedVarLong(code.wire());
-    out.writeString(message);
+    out.writeString(Texts.safe(message));
   }
 
   private static void writeThrowable(Throwable t, String worker, BinaryWriter out, int depth) {
     String className = t instanceof RemoteFailure r ? r.className() : t.getClass().getName();
     String msg = t instanceof RemoteFailure r ? r.remoteMessage() : t.getMessage();
-    out.writeString(className);
+    out.writeString(Texts.safe(className));
     out.writeBoolean(msg != null);
     if (msg != null) {
-      out.writeString(msg);
+      out.writeString(Texts.safe(msg));
     }
-    out.writeString(worker);
+    out.writeString(Texts.safe(worker));
     StackTraceElement[] st = t instanceof RemoteFailure r ? r.stack() : t.getStackTrace();
     int n = Math.min(st.length, MAX_FRAMES);
     out.writeLength(n);
     for (int i = 0; i < n; i++) {
       StackTraceElement e = st[i];
-      out.writeString(e.getClassName());
-      out.writeString(e.getMethodName());
-      out.writeString(e.getFileName() == null ? "" : e.getFileName());
+      out.writeString(Texts.safe(e.getClassName()));
+      out.writeString(Texts.safe(e.getMethodName()));
+      out.writeString(e.getFileName() == null ? "" : Texts.safe(e.getFileName()));
       out.writeVarInt(e.getLineNumber());
     }
     Throwable cause = t instanceof RemoteFailure r ? r.remoteCause() : t.getCause();

@@ -148,7 +148,11 @@ public final class ClientSession extends Session {
           return;
         }
         RuntimeException e = WireError.read(in);
-        opened.completeExceptionally(e);
+        // The library's refusal says which worker; user code's exception (initConnectionState) stays as thrown.
+        opened.completeExceptionally(e instanceof WireException w
+            ? new WireException(w.code(), "could not connect to worker " + target.workerName() + " at " + target.address()
+                + ": " + w.getMessage())
+            : e);
         close(ErrorCode.REFUSED, "connection refused by worker " + target.workerName() + ": " + e.getMessage());
       }
       default -> close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame during the handshake");

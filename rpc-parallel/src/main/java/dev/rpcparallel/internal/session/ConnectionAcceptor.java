@@ -54,6 +54,12 @@ public interface ConnectionAcceptor {
    */
   Dispatch open(ServerConnection connection, Auth.Terms terms, byte[] connectionArg, boolean control) throws Exception;
 
+  /**
+   * A connection that passed authentication was refused (by {@link #open}); the refusal has been
+   * sent. Handler thread.
+   */
+  default void refused() {}
+
   /** The methods of one accepted connection, by menu index. */
   interface Dispatch {
     /** The method at {@code index}, or null if there is none. */

@@ -13,6 +13,12 @@ public interface LinkHandler {
   /** The peer's 8-byte preamble (servers only, before any frame). */
   void onPreamble(byte[] preamble);
 
+  /**
+   * Bytes arrived (called before they are split into frames): proof the peer is alive, even in
+   * the middle of a frame too large to arrive within the heartbeat timeout.
+   */
+  default void onBytes() {}
+
   /** One frame body (type byte first). */
   void onFrame(byte[] body);
 

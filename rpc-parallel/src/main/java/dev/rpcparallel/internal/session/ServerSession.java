@@ -145,6 +145,7 @@ public final class ServerSession extends Session implements ServerConnection {
       d = acceptor.open(this, terms, arg, control);
     } catch (Throwable t) {
       refuse(t);
+      acceptor.refused(); // after the refusal is on its way: the worker may exit on it
       return;
     }
     dispatch = d;
@@ -188,7 +189,7 @@ public final class ServerSession extends Session implements ServerConnection {
       WireError.writeInfra(ErrorCode.REFUSED, "connection refused: " + tooLarge.getMessage(), small);
       send(small, "the refusal");
     }
-    close(ErrorCode.REFUSED, "connection refused: " + error);
+    close(ErrorCode.REFUSED, "connection refused: " + (error instanceof WireException ? error.getMessage() : error.toString()));
   }
 
   // ---- calls ----
@@ -342,6 +343,8 @@ public final class ServerSession extends Session implements ServerConnection {
     private final int offset;
     private final boolean stream;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The call was answered (OK or ERROR): later answers are dropped. */
+    private final AtomicBoolean answered = new AtomicBoolean();
     private volatile boolean endsWithItsStream;
     private volatile String name = "?";
 
@@ -374,7 +377,7 @@ public final class ServerSession extends Session implements ServerConnection {
 
     @Override
     public <R> boolean reply(Codec<R> codec, R value) {
-      if (isClosed()) {
+      if (isClosed() || answered.get()) {
         return false;
       }
       BinaryWriter w = Frames.start(FrameType.OK);
@@ -382,6 +385,9 @@ public final class ServerSession extends Session implements ServerConnection {
       try {
         awaitWritable("the result of '" + name + "'"); // before encoding: no bytes held while waiting
         codec.encode(value, w);
+        if (!answered.compareAndSet(false, true)) {
+          return false;
+        }
         send(w, "the result of '" + name + "'");
         if (!endsWithItsStream) {
           end();
@@ -398,7 +404,7 @@ public final class ServerSession extends Session implements ServerConnection {
     @Override
     public boolean fail(Throwable error) {
       end(); // whatever kind: the caller gets no stream after an error
-      if (isClosed()) {
+      if (isClosed() || !answered.compareAndSet(false, true)) {
         return false;
       }
       BinaryWriter w = Frames.start(FrameType.ERROR);

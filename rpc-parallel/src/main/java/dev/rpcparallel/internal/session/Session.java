@@ -9,6 +9,7 @@ import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.FrameType;
 import dev.rpcparallel.internal.protocol.Frames;
 import dev.rpcparallel.internal.protocol.Preamble;
+import dev.rpcparallel.internal.protocol.Texts;
 import dev.rpcparallel.internal.protocol.WireException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +69,13 @@ public abstract class Session implements LinkHandler {
   @Override
   public void onPreamble(byte[] preamble) {
     close(ErrorCode.PROTOCOL_ERROR, "unexpected preamble");
+  }
+
+  @Override
+  public final void onBytes() {
+    if (heartbeater != null) {
+      heartbeater.onReceived();
+    }
   }
 
   @Override
@@ -249,8 +257,7 @@ public abstract class Session implements LinkHandler {
 
   /** Keeps CLOSE frames under the pre-authentication frame limit the peer may still enforce. */
   private static String truncate(String reason) {
-    int max = Preamble.HANDSHAKE_FRAME_LIMIT / 4 - 16; // UTF-8 takes at most 4 bytes per char
-    return reason.length() <= max ? reason : reason.substring(0, max) + "...";
+    return Texts.cut(reason, Preamble.HANDSHAKE_FRAME_LIMIT / 4 - 16); // UTF-8: at most 4 bytes per char
   }
 
   /** The peer closed, or the link went down. The first reason wins. */

@@ -85,6 +85,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf buf = (ByteBuf) msg;
+    handler.onBytes();
     try {
       if (inputFailed) {
         return;
