@@ -202,7 +202,7 @@ class ErrorsTest {
   /**
    * Control connections (what shutdown uses; no connection argument, no initConnectionState) are
    * not in the public API any more, so this opens one by hand: built-ins answer, user functions
-   * fail with a PROTOCOL_ERROR and the connection stays open.
+   * fail with FORBIDDEN and the connection stays open.
    */
   @Test
   void controlConnectionsMayOnlyCallBuiltins() throws Exception {
@@ -219,7 +219,7 @@ class ErrorsTest {
       assertThat(error.type()).isEqualTo(FrameType.ERROR);
       assertThat(error.body().readUnsignedVarLong()).isEqualTo(2);
       assertThat(WireError.read(error.body()))
-          .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR))
+          .isInstanceOfSatisfying(WireException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN))
           .hasMessageContaining("control connections may only call built-in functions");
 
       control.sendCall(3, menu.find("rpc_parallel.settings").index(), new byte[0]);

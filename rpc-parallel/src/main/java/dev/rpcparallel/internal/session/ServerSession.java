@@ -385,6 +385,7 @@ public final class ServerSession extends Session implements ServerConnection {
       try {
         awaitWritable("the result of '" + name + "'"); // before encoding: no bytes held while waiting
         codec.encode(value, w);
+        checkSendable(w, "the result of '" + name + "'"); // a result too large fails the call instead
         if (!answered.compareAndSet(false, true)) {
           return false;
         }

@@ -218,12 +218,19 @@ public abstract class Session implements LinkHandler {
   }
 
   final void send(BinaryWriter frame, String what, CompletableFuture<Void> onWritten) {
+    checkSendable(frame, what);
+    link.send(frame, onWritten);
+  }
+
+  /**
+   * @throws WireException of code {@code MESSAGE_TOO_LARGE} if {@code frame} exceeds the limit
+   */
+  final void checkSendable(BinaryWriter frame, String what) {
     long max = authenticated ? config.maxMessageSize() : Preamble.HANDSHAKE_FRAME_LIMIT;
     if (frame.size() > max) {
       throw new WireException(ErrorCode.MESSAGE_TOO_LARGE,
           what + " of " + frame.size() + " bytes exceeds the maximum message size of " + max + " bytes");
     }
-    link.send(frame, onWritten);
   }
 
   final void sendCredit(long id, long n) {
