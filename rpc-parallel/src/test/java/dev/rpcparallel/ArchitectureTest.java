@@ -63,6 +63,7 @@ class ArchitectureTest {
     layeredArchitecture()
         .consideringOnlyDependenciesInAnyPackage("dev.rpcparallel..")
         .layer("Api").definedBy("dev.rpcparallel")
+        .layer("Pools").definedBy("dev.rpcparallel.mapreduce..")
         .layer("Engine").definedBy("dev.rpcparallel.internal.engine..")
         .layer("Transport").definedBy("dev.rpcparallel.internal.transport..")
         .layer("Session").definedBy("dev.rpcparallel.internal.session..")
@@ -77,7 +78,8 @@ class ArchitectureTest {
         .whereLayer("Process").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Lifecycle").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Concurrent").mayOnlyBeAccessedByLayers("Session", "Transport", "Lifecycle", "Engine")
-        .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine")
+        .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine", "Pools")
+        .whereLayer("Pools").mayNotBeAccessedByAnyLayer()
         .check(classes);
   }
 
@@ -89,6 +91,15 @@ class ArchitectureTest {
             "dev.rpcparallel.internal.lifecycle..", "dev.rpcparallel.internal.concurrent..")
         .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel")
         .because("errors travel as internal values that the engine maps to API exceptions")
+        .check(classes);
+  }
+
+  @Test
+  void poolsAreBuiltOnThePublicApiOnly() {
+    org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.mapreduce.internal.Pool")).isTrue();
+    noClasses().that().resideInAPackage("dev.rpcparallel.mapreduce..")
+        .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel.internal..")
+        .because("pools and map-reduce are a client of the library, as a user's code would be")
         .check(classes);
   }
 

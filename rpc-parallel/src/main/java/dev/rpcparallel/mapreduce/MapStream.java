@@ -1,0 +1,31 @@
+package dev.rpcparallel.mapreduce;
+
+import java.util.Iterator;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The lazy output of a map job, read by pulling: results arrive while the job runs, and a
+ * consumer that falls behind makes the job pause (the workers stop being fed) rather than
+ * buffer without bound. {@link #hasNext()} blocks until a result, the end, or the job's failure
+ * (thrown: a {@link dev.rpcparallel.RemoteException} if the function threw, naming the input's
+ * index; an {@link dev.rpcparallel.RpcParallelException} if a worker was lost and retries were
+ * off or ran out). {@link #close()} before the end stops the job, and ends the workers if the
+ * job started them. Not thread-safe: one consumer thread; {@link #close()} may come from any.
+ *
+ * @param <T> the results
+ */
+public interface MapStream<T> extends Iterator<T>, AutoCloseable {
+
+  /** Stops the job if it has not ended (and ends the workers it started); idempotent. */
+  @Override
+  void close();
+
+  /** A sequential stream over the remaining results; closing it closes this. */
+  default Stream<T> stream() {
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED), false)
+        .onClose(this::close);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.rpcparallel.mapreduce.internal;
+
+import dev.rpcparallel.Redirect;
+import dev.rpcparallel.SpawnOptions;
+import dev.rpcparallel.mapreduce.ProgressListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * A pool's configuration as the engine reads it (the public {@code PoolConfig} makes it).
+ *
+ * @param groups the groups of workers: how many, started how
+ * @param stdout where worker {@code i} of a group writes its stdout
+ * @param stderr where worker {@code i} of a group writes its stderr
+ * @param spawnConcurrency how many workers of a group start at once
+ * @param batchSize inputs per batch, or 0 for automatic sizing
+ * @param retries how often an input may be retried after its worker died
+ * @param replaceDeadWorkers whether dead workers are replaced
+ * @param progress progress reports, or null
+ * @param progressInterval the shortest time between reports
+ */
+public record Plan(
+    List<Group> groups,
+    IntFunction<Redirect> stdout,
+    IntFunction<Redirect> stderr,
+    int spawnConcurrency,
+    int batchSize,
+    int retries,
+    boolean replaceDeadWorkers,
+    ProgressListener progress,
+    Duration progressInterval) {
+
+  /** A group of workers. */
+  public record Group(int count, SpawnOptions options) {}
+
+  public int workers() {
+    return groups.stream().mapToInt(Group::count).sum();
+  }
+}
