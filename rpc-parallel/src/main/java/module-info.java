@@ -1,8 +1,9 @@
 /**
- * rpc-parallel: typed functions on worker JVMs. The API is {@code dev.rpcparallel}, {@code
- * dev.rpcparallel.codec} and {@code dev.rpcparallel.mapreduce} (pools and map-reduce, built on the
- * other two); everything under {@code dev.rpcparallel.internal} is the engine and not
- * exported (the testing artifact reads the manual clock through a qualified export).
+ * rpc-parallel: typed functions on worker JVMs. The API is {@code dev.rpcparallel} and {@code
+ * dev.rpcparallel.codec}, with {@code dev.rpcparallel.mapreduce} (pools and map-reduce) and {@code
+ * dev.rpcparallel.managed} (managed workers) built on them. Everything under {@code
+ * dev.rpcparallel.internal} is the engine and not exported (the testing artifact reads the manual
+ * clock through a qualified export).
  */
 module dev.rpcparallel {
   requires io.netty.buffer;
@@ -13,6 +14,7 @@ module dev.rpcparallel {
 
   exports dev.rpcparallel;
   exports dev.rpcparallel.codec;
+  exports dev.rpcparallel.managed;
   exports dev.rpcparallel.mapreduce;
   exports dev.rpcparallel.internal.concurrent to dev.rpcparallel.testing;
 

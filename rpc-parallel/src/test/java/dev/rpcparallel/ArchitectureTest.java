@@ -63,7 +63,7 @@ class ArchitectureTest {
     layeredArchitecture()
         .consideringOnlyDependenciesInAnyPackage("dev.rpcparallel..")
         .layer("Api").definedBy("dev.rpcparallel")
-        .layer("Pools").definedBy("dev.rpcparallel.mapreduce..")
+        .layer("Pools").definedBy("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..")
         .layer("Engine").definedBy("dev.rpcparallel.internal.engine..")
         .layer("Transport").definedBy("dev.rpcparallel.internal.transport..")
         .layer("Session").definedBy("dev.rpcparallel.internal.session..")
@@ -97,7 +97,8 @@ class ArchitectureTest {
   @Test
   void poolsAreBuiltOnThePublicApiOnly() {
     org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.mapreduce.internal.Pool")).isTrue();
-    noClasses().that().resideInAPackage("dev.rpcparallel.mapreduce..")
+    org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.managed.ManagedWorker")).isTrue();
+    noClasses().that().resideInAnyPackage("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..")
         .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel.internal..")
         .because("pools and map-reduce are a client of the library, as a user's code would be")
         .check(classes);

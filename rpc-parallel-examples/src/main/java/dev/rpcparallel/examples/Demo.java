@@ -6,20 +6,27 @@ import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.StateStream;
 import dev.rpcparallel.StreamReader;
 import dev.rpcparallel.Worker;
+import dev.rpcparallel.mapreduce.ConsoleProgressBar;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 /**
- * The README's demo: spawns a worker JVM named {@code demo-worker} running {@link SumWorker},
- * connects to it over authenticated TCP, calls one function of every kind, shuts the worker down
- * and checks that no child process is left.
+ * The README's demo, in two parts. First a real job: {@link NumberStats} over 100 blocks of
+ * 50,000 generated numbers on all cores (two pools, one per stage, running at once), with a
+ * progress bar on stderr when it is a terminal. Then a tour: it spawns a worker JVM named {@code
+ * demo-worker} running {@link SumWorker}, connects to it over authenticated TCP, calls one function
+ * of every kind and shuts the worker down. At the end it checks that no child process is left.
  *
  * <p>Prints (the worker's own output arrives forwarded, prefixed {@code [WORKER demo-worker
  * STDOUT]} or {@code [WORKER demo-worker STDERR]}, interleaved with these lines):
  *
  * <pre>
+ * number stats on N cores:
+ * Samples: 5000000
+ * Mean: 0.50...
+ * Variance: 0.083...
  * spawned Worker{demo-worker, id=..., 127.0.0.1:..., dev.rpcparallel.examples.SumWorker}
  * rpc: sum(42) = 861
  * one-way: sent "hello from the master"
@@ -37,6 +44,9 @@ public final class Demo {
 
   /** Runs the demo; returns whether no descendant process is left. */
   public static boolean run(Consumer<String> out) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.accept("number stats on " + cores + " cores:");
+    NumberStats.run(100, true, cores, ConsoleProgressBar.auto(), out);
     try (RpcParallel app = RpcParallel.create()) {
       Worker<SumWorker> worker =
           app.spawn(new SumWorker(), "hello world ", SpawnOptions.builder().name("demo-worker").build());

@@ -15,4 +15,16 @@ final class Flags {
     }
     return defaultValue;
   }
+
+  static boolean boolFlag(String[] args, String name, boolean defaultValue) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals(name)) {
+        if (i + 1 == args.length || !(args[i + 1].equals("true") || args[i + 1].equals("false"))) {
+          throw new IllegalArgumentException(name + " needs true or false");
+        }
+        return Boolean.parseBoolean(args[i + 1]);
+      }
+    }
+    return defaultValue;
+  }
 }

@@ -36,8 +36,12 @@ class ExamplesTest {
   @Test
   void demo() {
     assertThat(Demo.run(out::add)).isTrue();
-    assertThat(out.get(0)).startsWith("spawned Worker{demo-worker, ");
-    assertThat(out.subList(1, out.size())).containsExactly(
+    assertThat(out.get(0)).isEqualTo("number stats on " + Runtime.getRuntime().availableProcessors() + " cores:");
+    assertThat(out.get(1)).isEqualTo("Samples: 5000000");
+    assertThat(out.get(2)).matches("Mean: 0\\.(49[6-9]|50[0-4])\\d*");
+    assertThat(out.get(3)).matches("Variance: 0\\.08[2-4]\\d*");
+    assertThat(out.get(4)).startsWith("spawned Worker{demo-worker, ");
+    assertThat(out.subList(5, out.size())).containsExactly(
         "rpc: sum(42) = 861",
         "one-way: sent \"hello from the master\"",
         "pipe: running sums of 0..9 = 0,1,3,6,10,15,21,28,36,45",
@@ -45,6 +49,43 @@ class ExamplesTest {
         "state rpc: hello world abcdefghij",
         "worker exited with status 0",
         "done: no worker left running");
+  }
+
+  /** add_numbers: ordered, 10 lines "i: 4950" in order; unordered, each index with its own job. */
+  @Test
+  void addNumbers() {
+    AddNumbers.run(100, 10, 4, true, out::add);
+    assertThat(out).containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> i + ": 4950").collect(Collectors.toList()));
+    out.clear();
+    AddNumbers.run(100, 10, 4, false, out::add);
+    assertThat(out).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).mapToObj(i -> i + ":" + i + ": 4950").collect(Collectors.toList()));
+  }
+
+  /** side_arg: 100 lines, each with the broadcast message, at most one random prefix per worker (4). */
+  @Test
+  void sideArg() {
+    SideArg.run(100, 4, "Message from the master", out::add);
+    assertThat(out).hasSize(100);
+    java.util.Set<String> prefixes = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      assertThat(out.get(i)).matches(i + ": \\[\\d+\\] Message from the master");
+      prefixes.add(out.get(i).substring(out.get(i).indexOf('['), out.get(i).indexOf(']') + 1));
+    }
+    assertThat(prefixes).hasSizeBetween(1, 4);
+  }
+
+  /** number_stats: 5,000,000 uniform samples in [0, 1): mean 1/2, variance 1/12; ordered or not, the same. */
+  @Test
+  void numberStats() {
+    NumberStats.Stats ordered = NumberStats.run(100, true, 2, p -> {}, out::add);
+    assertThat(out).containsExactly("Samples: 5000000",
+        String.format(java.util.Locale.ROOT, "Mean: %.6f", ordered.mean()),
+        String.format(java.util.Locale.ROOT, "Variance: %.6f", ordered.variance()));
+    assertThat(ordered.mean()).isBetween(0.499, 0.501);
+    assertThat(ordered.variance()).isBetween(0.0830, 0.0837);
+    NumberStats.Stats commutative = NumberStats.run(10, false, 2, p -> {}, s -> {});
+    assertThat(commutative.count()).isEqualTo(500_000);
+    assertThat(commutative.mean()).isBetween(0.49, 0.51);
   }
 
   @Test
