@@ -113,6 +113,30 @@ class WorkerPoolTest {
     assertThat(Leaks.processes()).as("workers left after a failed start").isEmpty();
   }
 
+  /** An input that cannot be encoded fails the job naming its index; an iterator that throws fails it with its own exception. */
+  @Test
+  void badInputsFailTheJobWithAClearError() {
+    try (WorkerPool<Long, Long> pool = WorkerPool.start(app, PoolConfig.builder().localWorkers(1).build(), new AddParam(), 1L)) {
+      List<Long> withNull = new ArrayList<>(List.of(0L, 1L, 2L));
+      withNull.add(null);
+      try (MapStream<Long> out = pool.map(withNull)) {
+        assertThatThrownBy(() -> out.forEachRemaining(x -> {}))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("cannot encode input 3: ");
+      }
+      Iterable<Long> broken = () -> LongStream.range(0, 100).boxed().map(x -> {
+        if (x == 5) {
+          throw new IllegalStateException("the input source broke");
+        }
+        return x;
+      }).iterator();
+      try (MapStream<Long> out = pool.map(broken)) {
+        assertThatThrownBy(() -> out.forEachRemaining(x -> {}))
+            .isInstanceOf(IllegalStateException.class).hasMessage("the input source broke");
+      }
+      assertThat(pool.submit(1L).join()).as("the pool still works").isEqualTo(2L);
+    }
+  }
+
   /** The local workers are indexed 0..n-1, and so is each further group (the original's local and remote groups). */
   @Test
   void workerIndicesCountWithinEachGroup() {

@@ -47,7 +47,12 @@ final class Feed<I> {
     long first = nextIndex;
     int n = 0;
     while (n < max && items.size() < MAX_BATCH_BYTES && inputs.hasNext()) {
-      codec.encode(inputs.next(), items);
+      I input = inputs.next();
+      try {
+        codec.encode(input, items);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("cannot encode input " + nextIndex + ": " + e.getMessage(), e);
+      }
       nextIndex++;
       n++;
     }

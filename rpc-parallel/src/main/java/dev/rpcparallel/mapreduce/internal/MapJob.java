@@ -87,7 +87,7 @@ final class MapJob<I, O> extends Job<MapJob.MapWork> {
     try {
       p = feed.next(s.batchSize(pool.plan().batchSize(), feed.cap(Math.max(1, pool.size()))));
     } catch (RuntimeException e) {
-      fail(new RpcParallelException(RpcParallelException.Kind.CANCELLED, "reading the inputs failed: " + e, e));
+      fail(e); // the inputs' iterator threw, or an input could not be encoded: the consumer sees that
       return null;
     }
     return p == null ? null : new MapWork(p);
