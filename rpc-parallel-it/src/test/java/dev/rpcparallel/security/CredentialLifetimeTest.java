@@ -10,6 +10,7 @@ import dev.rpcparallel.RpcParallelException;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
 import dev.rpcparallel.fixtures.Await;
+import dev.rpcparallel.fixtures.GatedOpenWorker;
 import dev.rpcparallel.fixtures.HandleBytes;
 import dev.rpcparallel.fixtures.RawPeer;
 import dev.rpcparallel.fixtures.SecurityWorker;
@@ -20,7 +21,10 @@ import dev.rpcparallel.testing.NoLeaks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * documented). After {@link RpcParallel#retireCredentials}, every earlier handle of the worker
  * (plain or expiring) is refused ("credential retired"), the connections they opened are closed
  * with reason "credential retired", and only the new handle (and handles issued from it) opens
- * the worker. Changing the terms inside a handle (generation, expiry) without the application
+ * the worker; a connection that was still opening (in {@code initConnectionState}) when the
+ * credential was retired is refused ("credential retired") instead of opening. Changing the terms inside a handle (generation, expiry) without the application
  * secret only breaks its proof ("authentication failed").
  */
 @Timeout(60)
@@ -75,7 +80,7 @@ class CredentialLifetimeTest {
   void handleThatExpiresDuringTheTestStopsOpeningConnections() throws Exception {
     try (RpcParallel app = app()) {
       Worker<TestWorker> w = app.serve(new TestWorker(), 0);
-      Instant expiry = Instant.now().plusSeconds(3);
+      Instant expiry = Instant.now().plusSeconds(5);
       Worker<TestWorker> shortLived = app.issueHandle(w, expiry);
       try (Connection<TestWorker> early = app.connect(shortLived, "early")) {
         assertThat(early.call(TestWorker.ECHO, "before expiry")).isEqualTo("before expiry");
@@ -118,6 +123,47 @@ class CredentialLifetimeTest {
           assertThat(viaFresh.call(TestWorker.CLOSE_REASONS)).as("what the worker recorded")
               .contains("credential retired");
         }
+      }
+    }
+  }
+
+  /**
+   * A connection still in its handshake (its {@code initConnectionState} running) when its
+   * credential is retired must not come out of it as a working connection: it is refused, or closed
+   * as retired.
+   */
+  @Test
+  void connectionOpeningWhileItsCredentialIsRetiredDoesNotSurvive() throws Exception {
+    try (RpcParallel app = app()) {
+      Worker<GatedOpenWorker> old = app.serve(new GatedOpenWorker(), 0);
+      GatedOpenWorker.Gate gate = GatedOpenWorker.newGate();
+      CompletableFuture<Connection<GatedOpenWorker>> opening = app.connectAsync(old, true);
+      assertThat(gate.entered.await(10, TimeUnit.SECONDS)).as("initConnectionState started").isTrue();
+      Worker<GatedOpenWorker> fresh = app.retireCredentials(old).get(10, TimeUnit.SECONDS);
+      gate.release.countDown();
+      Connection<GatedOpenWorker> opened = null;
+      try {
+        opened = opening.get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        assertThat(e.getCause())
+            .isInstanceOfSatisfying(RpcParallelException.class,
+                r -> assertThat(r.kind()).isEqualTo(RpcParallelException.Kind.AUTHENTICATION_FAILED))
+            .hasMessageEndingWith(": credential retired");
+      }
+      if (opened != null) {
+        try (Connection<GatedOpenWorker> c = opened) {
+          String reason;
+          try {
+            reason = c.closeFuture().get(10, TimeUnit.SECONDS);
+          } catch (TimeoutException stillOpen) {
+            throw new AssertionError("a connection opened with a retired credential is still open: "
+                + c.call(GatedOpenWorker.ECHO, "the retired handle still works"));
+          }
+          assertThat(reason).isEqualTo("credential retired");
+        }
+      }
+      try (Connection<GatedOpenWorker> c = app.connect(fresh, false)) {
+        assertThat(c.call(GatedOpenWorker.ECHO, "fresh")).isEqualTo("fresh");
       }
     }
   }

@@ -250,9 +250,15 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
         connection.close(ErrorCode.AUTHENTICATION_FAILED, "credential retired");
       }
     });
-    failedAuthentications.set(0);
     connections.put(connection, terms.generation());
     connection.closeFuture().thenRun(() -> connections.remove(connection));
+    // A retirement that ran while this connection was opening (initConnectionState may take long)
+    // could not close it: it was not in connections yet. Refuse it as its AUTH would be now.
+    if (terms.generation() < minGeneration.get()) {
+      connections.remove(connection);
+      throw new WireException(ErrorCode.AUTHENTICATION_FAILED, "credential retired");
+    }
+    failedAuthentications.set(0);
     if (!control) {
       events.opened(connection);
     }
