@@ -241,12 +241,24 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
         call.fail(new WireException(ErrorCode.FORBIDDEN, "retiring credentials needs the application secret"));
         return;
       }
-      retire(order.generation());
+      // The connection carrying the order is usually of a generation it retires: it gets its
+      // answer first (the OK is queued before the CLOSE), then it is closed like the others.
+      retire(order.generation(), connection);
       call.reply(Builtins.RETIRE.result(), null);
+      Long own = connections.get(connection);
+      if (own != null && own < order.generation()) {
+        connection.close(ErrorCode.AUTHENTICATION_FAILED, "credential retired");
+      }
     });
-    failedAuthentications.set(0);
     connections.put(connection, terms.generation());
     connection.closeFuture().thenRun(() -> connections.remove(connection));
+    // A retirement that ran while this connection was opening (initConnectionState may take long)
+    // could not close it: it was not in connections yet. Refuse it as its AUTH would be now.
+    if (terms.generation() < minGeneration.get()) {
+      connections.remove(connection);
+      throw new WireException(ErrorCode.AUTHENTICATION_FAILED, "credential retired");
+    }
+    failedAuthentications.set(0);
     if (!control) {
       events.opened(connection);
     }
@@ -294,11 +306,14 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
     }
   }
 
-  /** Refuses credentials of generations below {@code generation} and closes the connections they opened. */
-  private void retire(long generation) {
+  /**
+   * Refuses credentials of generations below {@code generation} and closes the connections they
+   * opened, except {@code caller} (the connection that carried the order, closed once answered).
+   */
+  private void retire(long generation, ServerConnection caller) {
     minGeneration.accumulateAndGet(generation, Math::max);
     connections.forEach((c, g) -> {
-      if (g < generation) {
+      if (g < generation && c != caller) {
         c.close(ErrorCode.AUTHENTICATION_FAILED, "credential retired");
       }
     });
