@@ -26,6 +26,10 @@ import java.util.Objects;
  *       its producer waits</td></tr>
  *   <tr><td>{@code writeBufferLimit}</td><td>8 MiB</td><td>bytes a connection may have queued for
  *       sending before producers (stream writers, results) wait</td></tr>
+ *   <tr><td>{@code readBufferLimit}</td><td>16 MiB</td><td>bytes received on a connection and not
+ *       yet taken (stream items not yet read, calls and one-way messages whose handler has not
+ *       started) above which the connection stops reading from its socket until they are taken
+ *       down to half of it</td></tr>
  *   <tr><td>{@code maxConcurrentCalls}</td><td>256</td><td>calls (of every kind) one connection
  *       may have running in a worker; a client queues further calls until one ends</td></tr>
  *   <tr><td>{@code maxOpenStreams}</td><td>128</td><td>streams (pipes, state functions, reverse
@@ -61,6 +65,7 @@ public final class RpcSettings {
   private final Duration heartbeatTimeout;
   private final int streamWindow;
   private final long writeBufferLimit;
+  private final long readBufferLimit;
   private final int maxConcurrentCalls;
   private final int maxOpenStreams;
 
@@ -81,6 +86,9 @@ public final class RpcSettings {
     if (b.writeBufferLimit < 64 * 1024) {
       throw new IllegalArgumentException("writeBufferLimit must be at least 64 KiB, got " + b.writeBufferLimit);
     }
+    if (b.readBufferLimit < 64 * 1024) {
+      throw new IllegalArgumentException("readBufferLimit must be at least 64 KiB, got " + b.readBufferLimit);
+    }
     if (b.maxConcurrentCalls < 1 || b.maxOpenStreams < 1 || b.maxOpenStreams > b.maxConcurrentCalls) {
       throw new IllegalArgumentException("need 1 <= maxOpenStreams <= maxConcurrentCalls, got "
           + b.maxOpenStreams + " and " + b.maxConcurrentCalls);
@@ -91,6 +99,7 @@ public final class RpcSettings {
     this.heartbeatTimeout = b.heartbeatTimeout;
     this.streamWindow = b.streamWindow;
     this.writeBufferLimit = b.writeBufferLimit;
+    this.readBufferLimit = b.readBufferLimit;
     this.maxConcurrentCalls = b.maxConcurrentCalls;
     this.maxOpenStreams = b.maxOpenStreams;
   }
@@ -144,6 +153,14 @@ public final class RpcSettings {
     return writeBufferLimit;
   }
 
+  /**
+   * Bytes a connection may hold received but not yet taken (unread stream items, calls and
+   * one-way messages not yet started) before it stops reading from its socket.
+   */
+  public long readBufferLimit() {
+    return readBufferLimit;
+  }
+
   /** Calls one connection may have running in a worker at once. */
   public int maxConcurrentCalls() {
     return maxConcurrentCalls;
@@ -168,6 +185,7 @@ public final class RpcSettings {
         + ",heartbeatTimeout=" + heartbeatTimeout.toMillis() + "ms"
         + ",streamWindow=" + streamWindow
         + ",writeBufferLimit=" + writeBufferLimit
+        + ",readBufferLimit=" + readBufferLimit
         + ",maxConcurrentCalls=" + maxConcurrentCalls
         + ",maxOpenStreams=" + maxOpenStreams;
   }
@@ -181,6 +199,7 @@ public final class RpcSettings {
         && s.heartbeatTimeout.equals(heartbeatTimeout)
         && s.streamWindow == streamWindow
         && s.writeBufferLimit == writeBufferLimit
+        && s.readBufferLimit == readBufferLimit
         && s.maxConcurrentCalls == maxConcurrentCalls
         && s.maxOpenStreams == maxOpenStreams;
   }
@@ -188,7 +207,7 @@ public final class RpcSettings {
   @Override
   public int hashCode() {
     return Objects.hash(maxMessageSize, handshakeTimeout, heartbeatInterval, heartbeatTimeout, streamWindow,
-        writeBufferLimit, maxConcurrentCalls, maxOpenStreams);
+        writeBufferLimit, readBufferLimit, maxConcurrentCalls, maxOpenStreams);
   }
 
   @Override
@@ -199,7 +218,7 @@ public final class RpcSettings {
   /** Wire codec: every field, durations in nanoseconds. */
   public static final Codec<RpcSettings> CODEC = Codec.of(
       "RpcSettings{maxMessageSize:i64,handshakeTimeout:i64,heartbeatInterval:i64,heartbeatTimeout:i64,streamWindow:i32,"
-          + "writeBufferLimit:i64,maxConcurrentCalls:i32,maxOpenStreams:i32}",
+          + "writeBufferLimit:i64,readBufferLimit:i64,maxConcurrentCalls:i32,maxOpenStreams:i32}",
       RpcSettings::write,
       RpcSettings::read);
 
@@ -210,6 +229,7 @@ public final class RpcSettings {
     out.writeVarLong(s.heartbeatTimeout.toNanos());
     out.writeVarInt(s.streamWindow);
     out.writeVarLong(s.writeBufferLimit);
+    out.writeVarLong(s.readBufferLimit);
     out.writeVarInt(s.maxConcurrentCalls);
     out.writeVarInt(s.maxOpenStreams);
   }
@@ -222,6 +242,7 @@ public final class RpcSettings {
     b.heartbeatTimeout = Duration.ofNanos(in.readVarLong());
     b.streamWindow = in.readVarInt();
     b.writeBufferLimit = in.readVarLong();
+    b.readBufferLimit = in.readVarLong();
     b.maxConcurrentCalls = in.readVarInt();
     b.maxOpenStreams = in.readVarInt();
     try {
@@ -239,6 +260,7 @@ public final class RpcSettings {
     private Duration heartbeatTimeout = Duration.ofSeconds(30);
     private int streamWindow = 1 << 20;
     private long writeBufferLimit = 8L << 20;
+    private long readBufferLimit = 16L << 20;
     private int maxConcurrentCalls = 256;
     private int maxOpenStreams = 128;
 
@@ -251,6 +273,7 @@ public final class RpcSettings {
       heartbeatTimeout = s.heartbeatTimeout;
       streamWindow = s.streamWindow;
       writeBufferLimit = s.writeBufferLimit;
+      readBufferLimit = s.readBufferLimit;
       maxConcurrentCalls = s.maxConcurrentCalls;
       maxOpenStreams = s.maxOpenStreams;
     }
@@ -282,6 +305,12 @@ public final class RpcSettings {
 
     public Builder writeBufferLimit(long bytes) {
       this.writeBufferLimit = bytes;
+      return this;
+    }
+
+    /** Bytes received and not yet taken above which a connection stops reading (at least 64 KiB). */
+    public Builder readBufferLimit(long bytes) {
+      this.readBufferLimit = bytes;
       return this;
     }
 
@@ -326,6 +355,7 @@ public final class RpcSettings {
             case "heartbeatTimeout" -> b.heartbeatTimeout(parseDuration(value));
             case "streamWindow" -> b.streamWindow(Math.toIntExact(parseBytes(value)));
             case "writeBufferLimit" -> b.writeBufferLimit(parseBytes(value));
+            case "readBufferLimit" -> b.readBufferLimit(parseBytes(value));
             case "maxConcurrentCalls" -> b.maxConcurrentCalls(Integer.parseInt(value));
             case "maxOpenStreams" -> b.maxOpenStreams(Integer.parseInt(value));
             default -> throw new IllegalArgumentException("unknown field");

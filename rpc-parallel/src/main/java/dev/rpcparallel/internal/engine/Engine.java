@@ -105,7 +105,7 @@ public final class Engine {
 
   static SessionConfig sessionConfig(RpcSettings s) {
     return new SessionConfig(s.maxMessageSize(), s.handshakeTimeout(), s.heartbeatInterval(), s.heartbeatTimeout(),
-        s.streamWindow(), s.writeBufferLimit(), s.maxConcurrentCalls(), s.maxOpenStreams());
+        s.streamWindow(), s.writeBufferLimit(), s.readBufferLimit(), s.maxConcurrentCalls(), s.maxOpenStreams());
   }
 
   void checkOpen() {

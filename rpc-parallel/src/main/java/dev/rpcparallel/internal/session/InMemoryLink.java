@@ -114,6 +114,15 @@ public final class InMemoryLink implements Link {
           fail(written);
           return;
         }
+        if (p.readingPaused) {
+          p.unread.add(() -> {
+            event.accept(p);
+            if (written != null) {
+              written.complete(null);
+            }
+          });
+          return;
+        }
         event.accept(p);
         if (written != null) {
           written.complete(null);
@@ -127,6 +136,18 @@ public final class InMemoryLink implements Link {
   private static void fail(CompletableFuture<Void> written) {
     if (written != null) {
       written.completeExceptionally(new java.io.IOException("the link closed before the frame was delivered"));
+    }
+  }
+
+  /** While reading is paused, what the peer sent waits here, in order (its own thread only). */
+  private final java.util.ArrayDeque<Runnable> unread = new java.util.ArrayDeque<>();
+  private boolean readingPaused;
+
+  @Override
+  public void pauseReading(boolean paused) {
+    readingPaused = paused;
+    while (!readingPaused && !unread.isEmpty()) {
+      unread.poll().run();
     }
   }
 
@@ -156,7 +177,13 @@ public final class InMemoryLink implements Link {
     // EOF reaches the peer after the frames sent before it; both ends then see the link down.
     try {
       if (!dropping) {
-        peer.thread.execute(() -> peer.disconnected("EOF"));
+        peer.thread.execute(() -> {
+          if (peer.readingPaused) {
+            peer.unread.add(() -> peer.disconnected("EOF")); // as over TCP: EOF is read after the bytes before it
+          } else {
+            peer.disconnected("EOF");
+          }
+        });
       }
       thread.execute(() -> handler.onDisconnected("closed by this side"));
     } catch (RejectedExecutionException e) {

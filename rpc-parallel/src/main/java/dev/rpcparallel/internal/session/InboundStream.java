@@ -33,6 +33,8 @@ public final class InboundStream<T> {
   private final AtomicLong unacknowledged = new AtomicLong();
   private final long overrunLimit;
   private long consumed;
+  /** Bytes of items in {@link #queue}, counted in the session's read buffer; guarded by this. */
+  private long queued;
   private volatile boolean done;
   private boolean hasLookahead;
   private T lookahead;
@@ -63,7 +65,14 @@ public final class InboundStream<T> {
           "flow control violated: the peer sent more than the stream window allows on stream " + id);
       return;
     }
-    queue.add(new Item(frame, offset));
+    synchronized (this) {
+      if (done) {
+        return; // closed by the consumer: nobody will take it
+      }
+      queued += frame.length;
+      session.hold(frame.length);
+      queue.add(new Item(frame, offset));
+    }
   }
 
   void onEnd() {
@@ -108,6 +117,12 @@ public final class InboundStream<T> {
       throw f.error();
     }
     Item item = (Item) next;
+    synchronized (this) {
+      if (queued >= item.frame().length) { // else close() already released it
+        queued -= item.frame().length;
+        session.release(item.frame().length);
+      }
+    }
     T value;
     try {
       value = Frames.decode(codec, item.frame(), item.offset(), "an item of " + what);
@@ -146,7 +161,11 @@ public final class InboundStream<T> {
         session.sendAbort(id); // before the slot is freed: the worker frees its own on this frame
       }
       finished();
-      queue.clear();
+      synchronized (this) {
+        queue.clear();
+        session.release(queued);
+        queued = 0;
+      }
       queue.add(END); // wakes a consumer blocked in hasNext() on another thread
     }
   }

@@ -41,6 +41,13 @@ public interface Link {
   /** Whether less than the write-buffer limit is queued (a producer would not wait now). */
   boolean isWritable();
 
+  /**
+   * Stops ({@code true}) or resumes reading from the peer: while stopped, nothing more is read
+   * from the socket (the peer's sends back up in TCP), though frames already read may still be
+   * delivered. Called on the link's thread.
+   */
+  void pauseReading(boolean paused);
+
   /** Frames from the peer may now be up to {@code maxFrame} bytes (after authentication). */
   void trust(long maxFrame);
 

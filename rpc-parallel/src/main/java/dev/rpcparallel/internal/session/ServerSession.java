@@ -246,7 +246,7 @@ public final class ServerSession extends Session implements ServerConnection {
           + config.maxOpenStreams() + " streams open per connection"));
       return;
     }
-    Runnable task = m.accept(call);
+    Runnable task = heldUntilStarted(m.accept(call), body.length);
     if (oneWaysQueued.get() == 0) {
       start(task);
     } else {
@@ -295,7 +295,7 @@ public final class ServerSession extends Session implements ServerConnection {
     }
     Call call = new Call(-1, body, offset, false);
     call.name = m.name();
-    Runnable task = m.accept(call);
+    Runnable task = heldUntilStarted(m.accept(call), body.length);
     oneWaysQueued.incrementAndGet();
     run(ordered, () -> {
       try {
@@ -304,6 +304,18 @@ public final class ServerSession extends Session implements ServerConnection {
         oneWaysQueued.decrementAndGet();
       }
     });
+  }
+
+  /**
+   * A handler's task whose message counts in the read buffer until the handler starts: a peer
+   * cannot queue calls or one-way messages without bound behind slow handlers.
+   */
+  private Runnable heldUntilStarted(Runnable task, int bytes) {
+    hold(bytes);
+    return () -> {
+      release(bytes);
+      task.run();
+    };
   }
 
   private void run(Runnable task) {

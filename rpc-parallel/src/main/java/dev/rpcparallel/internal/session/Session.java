@@ -34,11 +34,48 @@ public abstract class Session implements LinkHandler {
   private volatile boolean authenticated;
   private Heartbeater heartbeater;
   private Link.Timer timer;
+  /** Bytes received and not yet taken (unread items, calls and one-ways not yet started). */
+  private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+  /** Whether reading is stopped because {@link #held} went over the read-buffer limit; link thread writes. */
+  private volatile boolean readingPaused;
 
   Session(Link link, SessionConfig config) {
     this.link = link;
     this.config = config;
     link.limitWriteBuffer(config.writeBufferLimit());
+  }
+
+  /**
+   * Counts {@code bytes} received and not yet taken; over the read-buffer limit the link stops
+   * reading until {@link #release} brings it down to half. Link thread.
+   */
+  final void hold(long bytes) {
+    if (held.addAndGet(bytes) > config.readBufferLimit() && !readingPaused) {
+      readingPaused = true;
+      link.pauseReading(true);
+      if (held.get() <= config.readBufferLimit() / 2) { // taken meanwhile, before the flag was seen
+        resumeReading();
+      }
+    }
+  }
+
+  /** {@code bytes} counted by {@link #hold} were taken. Any thread. */
+  final void release(long bytes) {
+    if (held.addAndGet(-bytes) <= config.readBufferLimit() / 2 && readingPaused) {
+      link.execute(this::resumeReading);
+    }
+  }
+
+  private void resumeReading() {
+    if (readingPaused && held.get() <= config.readBufferLimit() / 2) {
+      readingPaused = false;
+      link.pauseReading(false);
+    }
+  }
+
+  /** Bytes received and not yet taken (for tests and diagnostics). */
+  public final long heldBytes() {
+    return held.get();
   }
 
   /**
@@ -192,6 +229,9 @@ public abstract class Session implements LinkHandler {
   }
 
   private void heartbeatTick() {
+    if (readingPaused) {
+      heartbeater.onReceived(); // not reading: the peer's silence cannot be observed, so it is not held against it
+    }
     if (heartbeater.onTick() == Heartbeater.Action.TIMED_OUT) {
       close(ErrorCode.HEARTBEAT_TIMEOUT, "no heartbeat received for " + Durations.format(config.heartbeatTimeout()));
       return;

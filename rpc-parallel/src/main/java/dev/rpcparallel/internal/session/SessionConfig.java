@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param heartbeatTimeout silence after which the connection is closed
  * @param streamWindow bytes a stream may have in flight before its producer waits
  * @param writeBufferLimit bytes queued for sending before producers wait
+ * @param readBufferLimit bytes received and not yet taken before the connection stops reading
  * @param maxConcurrentCalls calls a connection may have running on the server
  * @param maxOpenStreams streams a connection may have open
  */
@@ -21,6 +22,7 @@ public record SessionConfig(
     Duration heartbeatTimeout,
     int streamWindow,
     long writeBufferLimit,
+    long readBufferLimit,
     int maxConcurrentCalls,
     int maxOpenStreams) {
 

@@ -106,6 +106,13 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   }
 
   @Override
+  public void pauseReading(boolean paused) {
+    if (!inputFailed) {
+      channel.config().setAutoRead(!paused);
+    }
+  }
+
+  @Override
   public void onPreamble(byte[] preamble) {
     handler.onPreamble(preamble);
   }

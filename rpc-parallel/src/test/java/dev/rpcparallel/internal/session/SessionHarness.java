@@ -54,9 +54,13 @@ final class SessionHarness implements AutoCloseable {
   }
 
   SessionHarness(int window, boolean inlineHandlers) {
+    this(window, 16 << 20, inlineHandlers);
+  }
+
+  SessionHarness(int window, long readBufferLimit, boolean inlineHandlers) {
     this.handlers = inlineHandlers ? inline : pool;
     this.config = new SessionConfig(1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), window,
-        8 << 20, 1024, 256);
+        8 << 20, readBufferLimit, 1024, 256);
   }
 
   SessionHarness method(String name, FunctionKind kind, Function<IncomingCall, Runnable> accept) {

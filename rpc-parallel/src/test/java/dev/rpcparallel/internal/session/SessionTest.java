@@ -210,6 +210,43 @@ class SessionTest {
     assertThat(seen).containsExactlyElementsOf(expected);
   }
 
+  /**
+   * One-way messages queued behind a slow handler count in the read buffer: past its limit the
+   * server stops reading (the rest waits in the link, as it would in TCP), and everything is
+   * handled, in order, once the handler goes on.
+   */
+  @Test
+  void queuedOneWaysStopTheReadingPastTheReadBufferLimit() throws Exception {
+    long limit = 256 << 10;
+    try (SessionHarness small = new SessionHarness(1 << 20, limit, false)) {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicLong maxHeld = new java.util.concurrent.atomic.AtomicLong();
+      List<Integer> seen = new CopyOnWriteArrayList<>();
+      small.method("blob", FunctionKind.ONE_WAY, call -> () -> {
+        byte[] b = call.query(Codecs.BYTES);
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        seen.add((int) b[0]);
+      });
+      small.method("seen", FunctionKind.RPC, call -> () -> call.reply(Codecs.INT, seen.size()));
+      small.open();
+      for (int i = 0; i < 40; i++) {
+        byte[] blob = new byte[32 << 10];
+        blob[0] = (byte) i;
+        small.client.send("blob", sig("blob"), Codecs.BYTES, blob);
+        maxHeld.accumulateAndGet(small.server.heldBytes(), Math::max);
+      }
+      assertThat(maxHeld.get()).as("bytes held by the server").isLessThanOrEqualTo(limit + (33 << 10)).isGreaterThan(limit / 2);
+      go.countDown();
+      assertThat(await(small.client.call("seen", sig("seen"), Codecs.VOID, null, Codecs.INT))).isEqualTo(40);
+      assertThat(seen).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 40).boxed().toList());
+      assertThat(small.server.heldBytes()).isZero();
+    }
+  }
+
   private static void sleepQuietly(long ms) {
     try {
       Thread.sleep(ms);
