@@ -77,14 +77,17 @@ class WorkerPoolTest {
     }
   }
 
+  /** A worker runs one task at a time: the second waits until cancelling the first interrupts it. */
   @Test
   void cancellingATaskInterruptsItsWorker() {
     try (WorkerPool<Long, Long> pool = WorkerPool.start(app, PoolConfig.builder().localWorkers(1).build(), new Sleeper(), null)) {
       CompletableFuture<Long> slow = pool.submit(60_000L);
-      assertThat(pool.submit(1L).join()).isEqualTo(1L); // the slow one is running by now, next to it
+      CompletableFuture<Long> next = pool.submit(1L);
+      assertThatThrownBy(() -> next.get(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
       slow.cancel(true);
       assertThatThrownBy(slow::join).isInstanceOf(CancellationException.class);
-      Await.until(Duration.ofSeconds(20), "the worker's sleep to be interrupted", () -> pool.submit(-1L).join() == 1);
+      assertThat(next.join()).as("the next task, once the slow one was interrupted").isEqualTo(1L);
+      assertThat(pool.submit(-1L).join()).as("sleeps interrupted in the worker").isEqualTo(1L);
     }
   }
 

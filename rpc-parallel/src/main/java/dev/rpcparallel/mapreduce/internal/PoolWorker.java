@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,6 +48,11 @@ public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWork
   /** The worker's state: the function and what is running. */
   public static final class State {
     final Runner runner;
+    /**
+     * One batch runs at a time, the next waits here (a worker is one unit of parallelism, as a
+     * process of Python's Pool or of the original is: N workers use N cores).
+     */
+    final Semaphore turn = new Semaphore(1, true);
     final Map<Long, Thread> running = new ConcurrentHashMap<>();
     /** Tasks cancelled before they started (the last few hundred; older ones have long run). */
     final Set<Long> cancelledEarly = Collections.newSetFromMap(new LinkedHashMap<>() {
@@ -94,7 +100,7 @@ public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWork
     table
         .rpc(MAP, (s, c, b) -> run(s, b, () -> s.runner.mapAll(b)))
         .rpc(MAP_REDUCE, (s, c, b) -> run(s, b, () -> s.runner.reduceAll(b)))
-        .rpc(COMBINE, (s, c, pair) -> s.runner.combine(pair.get(0), pair.get(1)))
+        .rpc(COMBINE, (s, c, pair) -> inTurn(s, () -> s.runner.combine(pair.get(0), pair.get(1))))
         .oneWay(CANCEL, (s, c, task) -> {
           synchronized (s) {
             Thread t = s.running.get(task);
@@ -107,7 +113,10 @@ public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWork
         });
   }
 
-  /** Work that may be cancelled: the thread running task {@code b.task()} is interrupted on CANCEL. */
+  /**
+   * Work that may be cancelled (the thread running or waiting to run task {@code b.task()} is
+   * interrupted on CANCEL), run one at a time.
+   */
   private static <T> T run(State s, Batch b, Body<T> body) throws Exception {
     synchronized (s) {
       if (s.cancelledEarly.remove(b.task())) {
@@ -116,12 +125,21 @@ public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWork
       s.running.put(b.task(), Thread.currentThread());
     }
     try {
-      return body.run();
+      return inTurn(s, body); // a CANCEL interrupts the wait for the turn too
     } finally {
       synchronized (s) {
         s.running.remove(b.task());
         Thread.interrupted(); // a CANCEL that came too late must not hit the next task of this thread
       }
+    }
+  }
+
+  private static <T> T inTurn(State s, Body<T> body) throws Exception {
+    s.turn.acquire();
+    try {
+      return body.run();
+    } finally {
+      s.turn.release();
     }
   }
 
