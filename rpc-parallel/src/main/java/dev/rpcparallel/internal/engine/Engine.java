@@ -108,6 +108,19 @@ public final class Engine {
         s.streamWindow(), s.writeBufferLimit(), s.readBufferLimit(), s.maxConcurrentCalls(), s.maxOpenStreams());
   }
 
+  /**
+   * What a connection to a worker runs with: the worker's timing (its heartbeats must be
+   * understood), but never more generous limits on what this side accepts and holds than this
+   * application's own: a handle, which anyone can write, must not raise them.
+   */
+  SessionConfig clientConfig(RpcSettings worker) {
+    SessionConfig w = sessionConfig(worker);
+    return new SessionConfig(Math.min(w.maxMessageSize(), settings.maxMessageSize()), w.handshakeTimeout(), w.heartbeatInterval(),
+        w.heartbeatTimeout(), w.streamWindow(), // both ends check credit against the same window
+        Math.min(w.writeBufferLimit(), settings.writeBufferLimit()), Math.min(w.readBufferLimit(), settings.readBufferLimit()),
+        w.maxConcurrentCalls(), w.maxOpenStreams());
+  }
+
   void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this RpcParallel instance is closed");
@@ -220,7 +233,7 @@ public final class Engine {
     HandleData target = config.handles().data(worker);
     ClientSession.Target t = new ClientSession.Target(
         target.terms(), target.nameOrId(), target.address(), target.credential(), arg, control);
-    SessionConfig sessions = sessionConfig(target.settings());
+    SessionConfig sessions = clientConfig(target.settings());
     CompletableFuture<ClientSession> opened = new CompletableFuture<>();
     if (config.inMemory() != InMemoryTransport.HOST.equals(target.host())) {
       return CompletableFuture.failedFuture(new RpcParallelException(Kind.CONNECT_FAILED, "cannot connect to worker "
