@@ -3,6 +3,7 @@ package dev.rpcparallel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rpcparallel.fixtures.SecurityWorker;
 import dev.rpcparallel.fixtures.TestWorker;
 import java.time.Duration;
 import java.util.Map;
@@ -60,13 +61,36 @@ class SettingsTest {
   @Test
   void envSyntaxCoversEveryField() {
     RpcSettings s = RpcSettings.defaults().withOverrides(Map.of(RpcSettings.ENV_VAR,
-        " maxMessageSize=2m, handshakeTimeout=1500ms,heartbeatInterval=2s,heartbeatTimeout=1m,streamWindow=64k"));
+        " maxMessageSize=2m, handshakeTimeout=1500ms,heartbeatInterval=2s,heartbeatTimeout=1m,streamWindow=64k,readBufferLimit=4m"));
     assertThat(s.maxMessageSize()).isEqualTo(2L << 20);
     assertThat(s.handshakeTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.heartbeatTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(s.streamWindow()).isEqualTo(64 * 1024);
+    assertThat(s.readBufferLimit()).isEqualTo(4L << 20);
     assertThat(RpcSettings.defaults().withOverrides(Map.of(RpcSettings.ENV_VAR, s.toEnvString()))).isEqualTo(s);
+  }
+
+  /**
+   * A handle carries its worker's settings, but the connecting application never accepts more
+   * than its own limits: a worker allowing 100 MiB messages still cannot send 2 MiB to an
+   * application whose limit is 1 MiB.
+   */
+  @Test
+  void aHandleCannotRaiseTheConnectingApplicationsLimits() {
+    RpcSettings small = RpcSettings.builder().maxMessageSize(1 << 20).build();
+    try (RpcParallel generous = RpcParallel.builder().environment(Map.of()).build();
+        RpcParallel strict = RpcParallel.builder().settings(small).environment(Map.of()).build()) {
+      Worker<SecurityWorker> w = generous.serve(new SecurityWorker(), 0);
+      assertThat(w.settings().maxMessageSize()).isEqualTo(100L << 20);
+      try (Connection<SecurityWorker> c = strict.connect(w)) {
+        assertThat(c.call(SecurityWorker.BLOB, 1000)).hasSize(1000);
+        assertThatThrownBy(() -> c.call(SecurityWorker.BLOB, 2 << 20))
+            .isInstanceOf(RpcParallelException.class)
+            .satisfies(e -> assertThat(((RpcParallelException) e).kind()).isIn(
+                RpcParallelException.Kind.MESSAGE_TOO_LARGE, RpcParallelException.Kind.CONNECTION_CLOSED));
+      }
+    }
   }
 
   @Test
