@@ -122,6 +122,11 @@ class CredentialLifetimeTest {
           assertThat(viaFreshExpiring.call(TestWorker.ECHO, "new, expiring")).isEqualTo("new, expiring");
           assertThat(viaFresh.call(TestWorker.CLOSE_REASONS)).as("what the worker recorded")
               .contains("credential retired");
+          // The worker's own handle (WorkerContext.worker()) moved to the new generation too.
+          Worker<TestWorker> self = viaFresh.call(TestWorker.SELF);
+          try (Connection<TestWorker> viaSelf = app.connect(self, "via the worker's own handle")) {
+            assertThat(viaSelf.call(TestWorker.ECHO, "self")).isEqualTo("self");
+          }
         }
       }
     }

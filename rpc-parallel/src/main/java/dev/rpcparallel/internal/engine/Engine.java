@@ -177,7 +177,7 @@ public final class Engine {
     String specClass = host.specClassName();
     Worker<W> w = config.handles().worker(handleData(
         id, name, config.inMemory() ? InMemoryTransport.HOST : config.advertiseHost(), host.port(), specClass));
-    host.context().setHandle(w);
+    host.context().setHandle(w, config.handles());
     return w;
   }
 

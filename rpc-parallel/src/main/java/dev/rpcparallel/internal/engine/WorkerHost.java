@@ -244,6 +244,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
       // The connection carrying the order is usually of a generation it retires: it gets its
       // answer first (the OK is queued before the CLOSE), then it is closed like the others.
       retire(order.generation(), connection);
+      context.retired(order.generation(), appSecret);
       call.reply(Builtins.RETIRE.result(), null);
       Long own = connections.get(connection);
       if (own != null && own < order.generation()) {
