@@ -1,7 +1,12 @@
 package dev.rpcparallel.fuzz;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Shared pieces of the Jazzer fuzz targets ({@code *FuzzTest}): a cursor over the fuzzer's bytes
@@ -44,6 +49,63 @@ public final class Fuzz {
       throw new AssertionError(what + " allocated " + used + " bytes for " + inputLength
           + " input bytes (bound " + bound + " = " + base + " + " + perByte + " per input byte)");
     }
+  }
+
+  /** The property that makes the {@code writeSeeds} tests of the fuzz targets (re)write their seed corpus. */
+  public static final String WRITE_SEEDS = "fuzz.writeSeeds";
+
+  /**
+   * Writes {@code seeds} as {@code seed-NAME} files into the inputs directory of {@code
+   * test}'s fuzz test {@code method} under src/test/resources, where Jazzer runs them in
+   * regression mode and starts fuzzing from them.
+   */
+  public static void writeSeeds(Class<?> test, String method, Map<String, byte[]> seeds) {
+    Path dir = Path.of("src", "test", "resources")
+        .resolve(test.getPackageName().replace('.', '/'))
+        .resolve(test.getSimpleName() + "Inputs")
+        .resolve(method);
+    try {
+      Files.createDirectories(dir);
+      for (Map.Entry<String, byte[]> e : seeds.entrySet()) {
+        Files.write(dir.resolve("seed-" + e.getKey()), e.getValue());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code parts} one after the other. */
+  public static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = new byte[n];
+    int at = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** One byte. */
+  public static byte[] b(int... bytes) {
+    byte[] out = new byte[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      out[i] = (byte) bytes[i];
+    }
+    return out;
+  }
+
+  /** A 4-byte big-endian length header. */
+  public static byte[] header(long length) {
+    return b((int) (length >>> 24), (int) (length >>> 16), (int) (length >>> 8), (int) length);
+  }
+
+  /** {@code body} behind its 4-byte length. */
+  public static byte[] framed(byte[] body) {
+    return concat(header(body.length), body);
   }
 
   /** Reads the fuzzer's bytes front to back; past the end every read yields zeros. */

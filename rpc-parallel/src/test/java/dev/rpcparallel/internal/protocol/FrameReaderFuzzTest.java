@@ -5,8 +5,12 @@ import dev.rpcparallel.fuzz.Fuzz;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Fuzzes {@link FrameReader} against a straightforward model of the framing: whatever the bytes
@@ -82,6 +86,30 @@ class FrameReaderFuzzTest {
     if (failed == null && (reader[0].partialFrameAtEof() != null) != expected.partial) {
       throw new AssertionError("partialFrameAtEof " + reader[0].partialFrameAtEof() + ", model partial=" + expected.partial);
     }
+  }
+
+  /** Writes the seed corpus (valid streams and length fields at their edges). */
+  @Test
+  @EnabledIfSystemProperty(named = Fuzz.WRITE_SEEDS, matches = "true")
+  void writeSeeds() {
+    byte[] hello = Fuzz.concat(Fuzz.b(FrameType.HELLO, 2), new byte[32]);
+    byte[] stream = Fuzz.concat(Preamble.clientPreamble(), Fuzz.framed(hello), Fuzz.framed(Fuzz.b(FrameType.HEARTBEAT)),
+        Fuzz.framed(new byte[300]));
+    Map<String, byte[]> seeds = new LinkedHashMap<>();
+    seeds.put("preamble-and-frames", Fuzz.concat(Fuzz.b(0x01), stream));
+    seeds.put("preamble-and-frames-byte-by-byte", Fuzz.concat(Fuzz.b(0x41), stream));
+    seeds.put("preamble-and-frames-uneven-reads", Fuzz.concat(Fuzz.b(0xC1), stream));
+    seeds.put("frames-trusted-after-the-first", Fuzz.concat(Fuzz.b(0x18), Fuzz.framed(hello), Fuzz.framed(new byte[600])));
+    long[] edges = {0, 1, 512, 513, 1024, 1025, 1 << 20, (1 << 20) + 1, Integer.MAX_VALUE - 64, Integer.MAX_VALUE,
+        0x8000_0000L, 0xFFFF_FFFFL};
+    for (long len : edges) {
+      for (int flags : new int[] {0x00, 0x06, 0x38, 0xF8}) {
+        seeds.put("header-" + len + "-flags-" + flags, Fuzz.concat(Fuzz.b(flags), Fuzz.framed(Fuzz.b(FrameType.AUTH)),
+            Fuzz.header(len), Fuzz.b(1, 2, 3)));
+      }
+    }
+    seeds.put("truncated-preamble", Fuzz.concat(Fuzz.b(0x01), Arrays.copyOf(Preamble.clientPreamble(), 5)));
+    Fuzz.writeSeeds(FrameReaderFuzzTest.class, "frames", seeds);
   }
 
   /** Feeds {@code stream} in reads of sizes chosen by {@code split}; returns the framing error's code, if any. */
