@@ -35,8 +35,8 @@ for t in "${targets[@]}"; do
   JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" mvn -B ${MVN_ARGS:-} -pl rpc-parallel test \
       -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
       -Djazzer.hooks=true -Djunit.jupiter.execution.timeout.mode=disabled >"$log" 2>&1 || status=1
-  grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" || echo "no 'Done' line: see $log"
-  grep -E '^#[0-9]+ +DONE' "$log" | tail -1
-  grep -E 'Test unit written to|FuzzTestFinding|Tests run:.*Fail' "$log" | sort -u
+  grep -aE '^Done [0-9]+ runs in [0-9]+ second' "$log" || echo "no 'Done' line: see $log"
+  grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1
+  grep -aE 'Test unit written to|FuzzTestFinding|Tests run:.*Fail' "$log" | sort -u
 done
 exit $status

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <ul>
  *   <li>decoding returns a value or throws {@link CodecException}, nothing else, with an offset
  *       inside the input, and never by wrapping a stray runtime exception of a built-in codec
- *       (a message "unexpected ...": BaseCodec turns e.g. an ArrayIndexOutOfBoundsException
- *       into a CodecException, which would hide the bug);
+ *       (BaseCodec turns e.g. an ArrayIndexOutOfBoundsException into a CodecException "unexpected
+ *       ...", which would hide the bug; {@link Fuzz#wrapsStrayException} tells them apart);
  *   <li>it allocates at most a constant plus a fixed multiple of the input (the decode budget
  *       is {@link BinaryReader#AMPLIFICATION} estimated bytes per input byte);
  *   <li>a decoded value encodes again, that encoding is no longer than the input (encodings are
@@ -177,7 +177,7 @@ class CodecFuzzTest {
       if (e.offset() < 0 || e.offset() > bytes.length) {
         throw new AssertionError("offset " + e.offset() + " outside the " + bytes.length + " input bytes: " + e.getMessage(), e);
       }
-      if (e.getMessage().contains(": unexpected ")) {
+      if (Fuzz.wrapsStrayException(e)) {
         throw new AssertionError("a built-in codec failed with a stray exception: " + e.getMessage(), e);
       }
       return;

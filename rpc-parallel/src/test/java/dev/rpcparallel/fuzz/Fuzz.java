@@ -51,6 +51,21 @@ public final class Fuzz {
     }
   }
 
+  /**
+   * Whether {@code e} was made by the library's catch-all for stray runtime exceptions ({@code
+   * BaseCodec.decode}, or {@code CodecException.wrap} under {@code fromBytes}): for a library
+   * codec that is a bug hidden as a CodecException. Told by where the exception was created, not
+   * by its message, which holds text from the input.
+   */
+  public static boolean wrapsStrayException(RuntimeException e) {
+    StackTraceElement[] st = e.getStackTrace();
+    if (st.length == 0) {
+      return false;
+    }
+    String at = st[0].getClassName() + "." + st[0].getMethodName();
+    return at.equals("dev.rpcparallel.codec.BaseCodec.decode") || at.equals("dev.rpcparallel.codec.CodecException.wrap");
+  }
+
   /** The property that makes the {@code writeSeeds} tests of the fuzz targets (re)write their seed corpus. */
   public static final String WRITE_SEEDS = "fuzz.writeSeeds";
 

@@ -59,7 +59,7 @@ class WireFormatsFuzzTest {
         default -> preamble(bytes);
       }
     } catch (CodecException e) {
-      if (e.getMessage().contains(": unexpected ") || e.offset() < 0 || e.offset() > bytes.length) {
+      if (Fuzz.wrapsStrayException(e) || e.offset() < 0 || e.offset() > bytes.length) {
         throw new AssertionError("bad CodecException: " + e.getMessage(), e);
       }
     }
