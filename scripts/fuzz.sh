@@ -20,6 +20,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     'FrameReaderFuzzTest#frames'
     'ServerSessionFuzzTest#handshake'
     'ServerSessionFuzzTest#openConnection'
+    'ClientSessionFuzzTest#connection'
     'CodecFuzzTest#decode'
     'WireFormatsFuzzTest#read'
   )
