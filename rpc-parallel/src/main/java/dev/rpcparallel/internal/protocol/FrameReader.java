@@ -38,6 +38,8 @@ public final class FrameReader {
   }
 
   private static final int INITIAL_BODY = 64 * 1024;
+  /** The largest frame a byte array can hold: larger limits are treated as this one. */
+  private static final long MAX_FRAME = Integer.MAX_VALUE - 8;
   private static final int TRUSTED_INITIAL_BODY = 1 << 20;
 
   private final Sink sink;
@@ -53,7 +55,7 @@ public final class FrameReader {
 
   public FrameReader(Sink sink, boolean expectPreamble, long maxFrame) {
     this.sink = sink;
-    this.maxFrame = maxFrame;
+    this.maxFrame = Math.min(maxFrame, MAX_FRAME);
     this.preamble = expectPreamble ? new byte[Preamble.LENGTH] : null;
   }
 
@@ -63,7 +65,7 @@ public final class FrameReader {
    * sent; an authenticated peer's frames start at a larger buffer.
    */
   public void trust(long maxFrame) {
-    this.maxFrame = maxFrame;
+    this.maxFrame = Math.min(maxFrame, MAX_FRAME);
     this.trusted = true;
   }
 

@@ -199,11 +199,11 @@ public final class ServerSession extends Session implements ServerConnection {
     switch (type) {
       case FrameType.CALL -> {
         long id = in.readUnsignedVarLong();
-        int index = (int) Math.min(Integer.MAX_VALUE, in.readUnsignedVarLong());
+        int index = functionIndex(in);
         onCall(id, index, body, in.position());
       }
       case FrameType.ONE_WAY -> {
-        int index = (int) Math.min(Integer.MAX_VALUE, in.readUnsignedVarLong());
+        int index = functionIndex(in);
         onOneWay(index, body, in.position());
       }
       case FrameType.ERROR -> {
@@ -216,6 +216,12 @@ public final class ServerSession extends Session implements ServerConnection {
       }
       default -> close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame from the client");
     }
+  }
+
+  /** A function index: an unsigned varint, numbers past int range (and past 2^63) read as Integer.MAX_VALUE. */
+  private static int functionIndex(BinaryReader in) {
+    long n = in.readUnsignedVarLong();
+    return n < 0 || n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
   }
 
   private void onCall(long id, int index, byte[] body, int offset) {
