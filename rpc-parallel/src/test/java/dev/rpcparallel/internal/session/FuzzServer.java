@@ -57,7 +57,7 @@ final class FuzzServer implements Link {
   static final Auth.Terms EXPIRED = new Auth.Terms(WORKER, 0, 1);
   static final int MAX_MESSAGE = 64 << 10;
   static final SessionConfig CONFIG = new SessionConfig(MAX_MESSAGE, Duration.ofSeconds(30), Duration.ofSeconds(10),
-      Duration.ofSeconds(30), 16 << 10, 1 << 20, 8, 4);
+      Duration.ofSeconds(30), 16 << 10, 1 << 20, 1 << 20, 8, 4);
   /** The client nonce of the harness's AUTH frames. */
   static final byte[] CLIENT_NONCE = filled(Auth.NONCE_LENGTH, 7);
 
