@@ -357,6 +357,11 @@ final class FuzzClient implements Link {
   public void limitWriteBuffer(long bytes) {}
 
   @Override
+  public void pauseReading(boolean paused) {
+    // The fuzzer's input is handed over whole; a pause would only delay the same frames.
+  }
+
+  @Override
   public void awaitWritable() {}
 
   @Override

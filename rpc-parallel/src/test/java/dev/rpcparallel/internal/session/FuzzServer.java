@@ -333,6 +333,11 @@ final class FuzzServer implements Link {
   public void limitWriteBuffer(long bytes) {}
 
   @Override
+  public void pauseReading(boolean paused) {
+    // The fuzzer's input is handed over whole; a pause would only delay the same frames.
+  }
+
+  @Override
   public void awaitWritable() {}
 
   @Override
