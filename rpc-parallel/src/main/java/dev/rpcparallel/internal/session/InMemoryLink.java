@@ -143,6 +143,11 @@ public final class InMemoryLink implements Link {
   private final java.util.ArrayDeque<Runnable> unread = new java.util.ArrayDeque<>();
   private boolean readingPaused;
 
+  /** Frames (and EOF) waiting here because reading is paused. Its own thread, or tests once quiet. */
+  int unreadCount() {
+    return unread.size();
+  }
+
   @Override
   public void pauseReading(boolean paused) {
     readingPaused = paused;

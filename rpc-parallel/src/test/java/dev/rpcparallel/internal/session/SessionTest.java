@@ -239,6 +239,15 @@ class SessionTest {
         small.client.send("blob", sig("blob"), Codecs.BYTES, blob);
         maxHeld.accumulateAndGet(small.server.heldBytes(), Math::max);
       }
+      // Frames reach the server on the client's send path (inline here) or a hand-off; wait for the pause to show.
+      InMemoryLink serverLink = small.clientLink.peer();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (serverLink.unreadCount() == 0 && System.nanoTime() < deadline) {
+        maxHeld.accumulateAndGet(small.server.heldBytes(), Math::max);
+        Thread.onSpinWait();
+      }
+      maxHeld.accumulateAndGet(small.server.heldBytes(), Math::max);
+      assertThat(serverLink.unreadCount()).as("frames left unread while reading is stopped").isPositive();
       assertThat(maxHeld.get()).as("bytes held by the server").isLessThanOrEqualTo(limit + (33 << 10)).isGreaterThan(limit / 2);
       go.countDown();
       assertThat(await(small.client.call("seen", sig("seen"), Codecs.VOID, null, Codecs.INT))).isEqualTo(40);
