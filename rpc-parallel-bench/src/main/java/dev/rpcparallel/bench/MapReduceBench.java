@@ -25,7 +25,8 @@ import java.util.stream.LongStream;
  *
  * <ol>
  *   <li><b>Tiny items</b>: {@code x * x} over 1,000,000 longs with default batching on a pool of 2
- *       workers, started and warmed first (as perf-anchors B2 measures Python); per-item cost, and
+ *       workers, started and warmed for 10 s first (Python's pool is started and warmed as
+ *       perf-anchors B2 does); per-item cost, and
  *       its ratio to Python's {@code Pool(2).map(square, range(n))} with default chunksize.
  *   <li><b>CPU items</b>: 10,000 items of about 1 ms of CPU each (a fixed loop, calibrated in a
  *       worker) on 1 worker and on N; the speed-up of N over 1.
@@ -121,7 +122,8 @@ public final class MapReduceBench {
     List<Double> seconds = new ArrayList<>();
     try (RpcParallel app = RpcParallel.create();
         WorkerPool<Long, Long> pool = WorkerPool.start(app, PoolConfig.builder().localWorkers(workers).build(), new Square(), null)) {
-      for (int warm = 0; warm < 3; warm++) {
+      long warmUntil = System.nanoTime() + 10_000_000_000L; // 10 s, as Compare warms up: the master's JIT needs it
+      while (System.nanoTime() < warmUntil) {
         consume(pool, inputs);
       }
       for (int r = 0; r < runs; r++) {

@@ -4,11 +4,11 @@ import dev.rpcparallel.ConnectionClosedException;
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallelException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,10 +36,17 @@ abstract class Job<W extends Job.Work> implements Pool.Listener {
     int items() {
       return 0;
     }
+
+    /**
+     * The worker answered {@code bytes}: decode them here, on the connection's callback thread
+     * and without the job's lock, so that results of several workers decode in parallel.
+     */
+    void received(byte[] bytes) {}
   }
 
   protected final Pool pool;
-  private final Map<Long, W> inFlight = new HashMap<>();
+  /** Guarded by the lock for changes; read without it by {@link #done} to decode outside it. */
+  private final Map<Long, W> inFlight = new ConcurrentHashMap<>();
   private boolean stopped;
 
   Job(Pool pool) {
@@ -89,6 +96,10 @@ abstract class Job<W extends Job.Work> implements Pool.Listener {
   }
 
   private void done(long task, byte[] bytes, Throwable e) {
+    W early = inFlight.get(task);
+    if (early != null && e == null) {
+      early.received(bytes);
+    }
     Slot freed;
     synchronized (this) {
       W w = inFlight.get(task);

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * @param <I> inputs
  * @param <O> outputs
  */
-final class MapJob<I, O> extends Job<MapJob.MapWork> {
+final class MapJob<I, O> extends Job<MapJob.MapWork<O>> {
 
   /** Where a map job's results go. Called with the job's lock held. */
   interface Sink<O> {
@@ -38,12 +38,33 @@ final class MapJob<I, O> extends Job<MapJob.MapWork> {
     default void stopped() {}
   }
 
-  /** A batch of inputs for {@link PoolWorker#MAP}. */
-  static final class MapWork extends Job.Work {
+  /** A batch of inputs for {@link PoolWorker#MAP}, and its decoded outputs once answered. */
+  static final class MapWork<O> extends Job.Work {
     final Feed.Pending batch;
+    private final Codec<O> outputs;
+    List<O> results;
+    RuntimeException undecodable;
 
-    MapWork(Feed.Pending batch) {
+    MapWork(Feed.Pending batch, Codec<O> outputs) {
       this.batch = batch;
+      this.outputs = outputs;
+    }
+
+    @Override
+    void received(byte[] bytes) {
+      BinaryReader in = new BinaryReader(bytes);
+      List<O> out = new ArrayList<>(batch.count());
+      try {
+        for (int i = 0; i < batch.count(); i++) {
+          out.add(outputs.decode(in));
+        }
+        in.expectEnd(outputs.shape());
+        results = out;
+      } catch (RuntimeException e) {
+        undecodable = new RpcParallelException(RpcParallelException.Kind.PROTOCOL_ERROR,
+            "cannot decode the outputs of inputs " + batch.firstIndex() + ".." + (batch.firstIndex() + batch.count() - 1)
+                + ": " + e.getMessage(), e);
+      }
     }
 
     @Override
@@ -79,7 +100,7 @@ final class MapJob<I, O> extends Job<MapJob.MapWork> {
   }
 
   @Override
-  MapWork next(Slot s) {
+  MapWork<O> next(Slot s) {
     if (!feed.hasRetry() && !sink.wantsMore()) {
       return null; // a retried batch goes out regardless: results waiting for it may be what fills the sink
     }
@@ -90,16 +111,20 @@ final class MapJob<I, O> extends Job<MapJob.MapWork> {
       fail(e); // the inputs' iterator threw, or an input could not be encoded: the consumer sees that
       return null;
     }
-    return p == null ? null : new MapWork(p);
+    return p == null ? null : new MapWork<>(p, outputs);
   }
 
   @Override
-  void succeeded(MapWork w, byte[] bytes) {
+  void succeeded(MapWork<O> w, byte[] bytes) {
     Feed.Pending batch = w.batch;
-    List<O> results = decode(bytes, batch);
-    if (results == null) {
+    if (w.results == null && w.undecodable == null) {
+      w.received(bytes); // not decoded before (it was not in flight when the answer came): now
+    }
+    if (w.undecodable != null) {
+      fail(w.undecodable);
       return;
     }
+    List<O> results = w.results;
     progress.done(results.size());
     if (!sink.accept(batch.firstIndex(), results)) {
       stop();
@@ -107,30 +132,13 @@ final class MapJob<I, O> extends Job<MapJob.MapWork> {
   }
 
   @Override
-  void failed(MapWork w, Throwable cause) {
+  void failed(MapWork<O> w, Throwable cause) {
     fail(cause);
-  }
-
-  private List<O> decode(byte[] bytes, Feed.Pending batch) {
-    BinaryReader in = new BinaryReader(bytes);
-    List<O> out = new ArrayList<>(batch.count());
-    try {
-      for (int i = 0; i < batch.count(); i++) {
-        out.add(outputs.decode(in));
-      }
-      in.expectEnd(outputs.shape());
-    } catch (RuntimeException e) {
-      fail(new RpcParallelException(RpcParallelException.Kind.PROTOCOL_ERROR,
-          "cannot decode the outputs of inputs " + batch.firstIndex() + ".." + (batch.firstIndex() + batch.count() - 1)
-              + ": " + e.getMessage(), e));
-      return null;
-    }
-    return out;
   }
 
   /** A batch whose worker is gone: retried elsewhere, or the job fails naming its first input. */
   @Override
-  void giveBack(MapWork w, String why) {
+  void giveBack(MapWork<O> w, String why) {
     Feed.Pending batch = w.batch;
     int retries = pool.plan().retries();
     if (batch.attempts() >= retries) {
@@ -155,7 +163,7 @@ final class MapJob<I, O> extends Job<MapJob.MapWork> {
   }
 
   @Override
-  void onStop(Throwable failure, List<MapWork> abandoned) {
+  void onStop(Throwable failure, List<MapWork<O>> abandoned) {
     progress.finish();
     if (failure != null) {
       sink.fail(failure);

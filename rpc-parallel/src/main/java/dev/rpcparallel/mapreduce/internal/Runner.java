@@ -35,7 +35,7 @@ abstract class Runner {
       @Override
       byte[] mapAll(PoolWorker.Batch b) throws Exception {
         BinaryReader in = new BinaryReader(b.items());
-        BinaryWriter out = new BinaryWriter(Math.max(64, b.items().length));
+        BinaryWriter out = new BinaryWriter(64 + 2 * b.items().length); // outputs are often larger than inputs
         Codec<I> inCodec = f.inputCodec();
         Codec<O> outCodec = f.outputCodec();
         for (int i = 0; i < b.count(); i++) {
