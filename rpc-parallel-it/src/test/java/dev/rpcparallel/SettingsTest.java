@@ -3,6 +3,7 @@ package dev.rpcparallel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rpcparallel.fixtures.Await;
 import dev.rpcparallel.fixtures.SecurityWorker;
 import dev.rpcparallel.fixtures.TestWorker;
 import java.time.Duration;
@@ -90,6 +91,32 @@ class SettingsTest {
             .satisfies(e -> assertThat(((RpcParallelException) e).kind()).isIn(
                 RpcParallelException.Kind.MESSAGE_TOO_LARGE, RpcParallelException.Kind.CONNECTION_CLOSED));
       }
+    }
+  }
+
+  /** A stream beyond maxOpenStreams is refused at once (queued, it could wait for ever); calls go on. */
+  @Test
+  void aStreamBeyondMaxOpenStreamsIsRefusedAtOnce() {
+    RpcSettings two = RpcSettings.builder().maxConcurrentCalls(4).maxOpenStreams(2).build();
+    try (RpcParallel app = RpcParallel.builder().settings(two).environment(Map.of()).build();
+        Connection<TestWorker> c = app.connect(app.serve(new TestWorker(), 0), "c")) {
+      StreamReader<Integer> first = c.open(TestWorker.COUNT, 100_000);
+      StreamReader<Integer> second = c.open(TestWorker.COUNT, 100_000);
+      assertThatThrownBy(() -> c.open(TestWorker.COUNT, 3))
+          .isInstanceOf(RpcParallelException.class)
+          .satisfies(e -> assertThat(((RpcParallelException) e).kind()).isEqualTo(RpcParallelException.Kind.LIMIT_EXCEEDED))
+          .hasMessage("cannot open 'count': this connection to worker " + c.worker().nameOrId()
+              + " already has 2 streams open (maxOpenStreams); close one, or use another connection");
+      assertThat(c.call(TestWorker.ECHO, "calls still run")).isEqualTo("calls still run");
+      first.close();
+      second.close();
+      Await.until(Duration.ofSeconds(10), "a stream slot to free up", () -> {
+        try (StreamReader<Integer> third = c.open(TestWorker.COUNT, 3)) {
+          return third.stream().toList().equals(java.util.List.of(0, 1, 2));
+        } catch (RpcParallelException e) {
+          return false;
+        }
+      });
     }
   }
 

@@ -33,7 +33,9 @@ import java.util.Objects;
  *   <tr><td>{@code maxConcurrentCalls}</td><td>256</td><td>calls (of every kind) one connection
  *       may have running in a worker; a client queues further calls until one ends</td></tr>
  *   <tr><td>{@code maxOpenStreams}</td><td>128</td><td>streams (pipes, state functions, reverse
- *       pipes) one connection may have open; counted within {@code maxConcurrentCalls}</td></tr>
+ *       pipes) one connection may have open; counted within {@code maxConcurrentCalls}. Opening
+ *       one more fails at once with kind {@code LIMIT_EXCEEDED} (it is not queued: a stream lives
+ *       as long as its reader wants)</td></tr>
  * </table>
  *
  * <p>They are chosen once per application (see {@link RpcParallel.Builder#settings}), may be

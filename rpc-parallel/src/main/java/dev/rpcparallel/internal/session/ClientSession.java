@@ -259,6 +259,22 @@ public final class ClientSession extends Session {
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
   private int runningCalls;
   private int openStreams;
+  private int queuedStreams;
+
+  /**
+   * Streams live as long as their reader or writer wants, so a stream beyond the worker's limit
+   * is refused at once rather than queued: queued behind streams nobody finishes, it (and every
+   * call behind it) would wait for ever.
+   */
+  private void checkStreamRoom(String name) {
+    synchronized (waiting) {
+      if (openStreams + queuedStreams >= config.maxOpenStreams()) {
+        throw new WireException(ErrorCode.LIMIT_EXCEEDED, "cannot open '" + name + "': this connection to worker "
+            + target.workerName() + " already has " + config.maxOpenStreams()
+            + " streams open (maxOpenStreams); close one, or use another connection");
+      }
+    }
+  }
 
   /**
    * Sends now if the worker's limits allow another call (of a stream kind, if {@code stream}),
@@ -269,6 +285,9 @@ public final class ClientSession extends Session {
     synchronized (waiting) {
       if (!waiting.isEmpty() || !fits(stream)) {
         waiting.add(new Waiting(true, stream, send));
+        if (stream) {
+          queuedStreams++;
+        }
         return;
       }
       take(stream);
@@ -310,6 +329,9 @@ public final class ClientSession extends Session {
         Waiting w = waiting.pollFirst();
         if (w.slots()) {
           take(w.stream());
+        }
+        if (w.stream()) {
+          queuedStreams--;
         }
         ready.add(w.send());
       }
@@ -396,6 +418,7 @@ public final class ClientSession extends Session {
    * failures of the worker's handler surface from the stream.
    */
   public <Q, R> InboundStream<R> open(String name, String signature, Codec<Q> query, Q value, Codec<R> item) {
+    checkStreamRoom(name);
     int index = resolve(name, signature);
     long id = ids.incrementAndGet();
     BinaryWriter frame = callFrame(FrameType.CALL, id, index, query, value);
@@ -415,6 +438,7 @@ public final class ClientSession extends Session {
     CompletableFuture<S> state = new CompletableFuture<>();
     InboundStream<U> updates;
     try {
+      checkStreamRoom(name);
       int index = resolve(name, signature);
       long id = ids.incrementAndGet();
       BinaryWriter frame = callFrame(FrameType.CALL, id, index, query, value);
@@ -444,6 +468,7 @@ public final class ClientSession extends Session {
 
   public <Q, U, R> ReverseCall<U, R> openReverse(
       String name, String signature, Codec<Q> query, Q value, Codec<U> update, Codec<R> response) {
+    checkStreamRoom(name);
     int index = resolve(name, signature);
     long id = ids.incrementAndGet();
     BinaryWriter frame = callFrame(FrameType.CALL, id, index, query, value);
