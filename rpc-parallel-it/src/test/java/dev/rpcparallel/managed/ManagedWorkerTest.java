@@ -112,6 +112,28 @@ class ManagedWorkerTest {
     assertThat(Leaks.processes()).isEmpty();
   }
 
+  /** A call right after the worker died waits for the restart (at most the call already under way fails). */
+  @Test
+  void aCallRightAfterTheWorkerDiedWaitsForTheRestart() {
+    Supervision policy = Supervision.restart(3, Duration.ofMinutes(1)).backoff(Duration.ofMillis(200), Duration.ofMillis(200));
+    try (ManagedWorker<LifecycleWorker> m = ManagedWorker.builder(app, new LifecycleWorker(), 0)
+        .options(SpawnOptions.builder().name("racing").build()).supervision(policy).listener(recorder).start()) {
+      long first = m.call(LifecycleWorker.PID, null);
+      ProcessHandle.of(first).orElseThrow().destroyForcibly();
+      long second = -1;
+      int raced = 0;
+      while (second < 0) {
+        try {
+          second = m.call(LifecycleWorker.PID, null);
+        } catch (dev.rpcparallel.ConnectionClosedException e) {
+          raced++; // sent on the old connection before it was seen to close
+        }
+      }
+      assertThat(raced).as("calls that raced the worker's death").isLessThanOrEqualTo(1);
+      assertThat(second).as("the restarted worker").isNotEqualTo(first);
+    }
+  }
+
   /** Reference managed_on_failure.ml: an exception thrown in the background fires both callbacks. */
   @Test
   void aBackgroundFailureFiresOnFailureAndOnConnectionLost() {

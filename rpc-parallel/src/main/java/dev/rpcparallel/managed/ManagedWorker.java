@@ -77,6 +77,9 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
   private final Function<Worker<W>, CompletableFuture<Connection<W>>> connect;
   private final Supervision supervision;
   private final Listener listener;
+  /** How long a call that failed to connect waits to learn whether the worker is exiting. */
+  private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
+
   private final Deque<Long> restartTimes = new ArrayDeque<>();
   private Worker<W> worker;
   /** The cached connection, a connection being made, or a restart in progress; null when there is none. */
@@ -123,19 +126,60 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
    *     CANCELLED} if killed, or why connecting failed
    */
   public Connection<W> connection() {
-    CompletableFuture<Connection<W>> f;
-    synchronized (this) {
-      checkUsable();
-      if (connection == null || lost(connection)) {
-        connection = connectTo(worker);
+    while (true) {
+      CompletableFuture<Connection<W>> f;
+      Worker<W> target;
+      synchronized (this) {
+        checkUsable();
+        if (connection == null || lost(connection)) {
+          connection = connectTo(worker);
+        }
+        f = connection;
+        target = worker;
       }
-      f = connection;
+      try {
+        return f.join();
+      } catch (CompletionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+        if (!awaitRestartAfter(target, cause)) {
+          throw cause;
+        }
+        // the worker exited and supervision decided: connect to the new one (or report why not)
+      }
+    }
+  }
+
+  /**
+   * A connect to {@code target} failed: if supervision may restart it and it is exiting (a call
+   * that races its death), waits until its exit has been handled (a restart is pending, or it was
+   * given up) and says to try again.
+   */
+  private boolean awaitRestartAfter(Worker<W> target, RuntimeException failure) {
+    if (supervision.maxRestarts() == 0 || !(failure instanceof RpcParallelException r)
+        || r.kind() != RpcParallelException.Kind.CONNECT_FAILED) {
+      return false;
     }
     try {
-      return f.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      app.onExit(target).get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception notExiting) {
+      return false; // alive (or not ours): the connect failure stands
     }
+    long deadline = System.nanoTime() + EXIT_WAIT.toNanos();
+    synchronized (this) {
+      while (!killed && gaveUp == null && worker == target && connection != null && connection.isDone()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The worker now (another one after a restart). */
@@ -163,6 +207,7 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
       w = worker;
       c = connection;
       connection = null;
+      notifyAll(); // callers waiting in awaitRestartAfter
     }
     if (c != null && !c.completeExceptionally(killedError())) {
       c.thenAccept(Connection::close);
@@ -222,7 +267,7 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
         connection = null;
       }
     }
-    notify(() -> listener.onConnectionLost("Lost connection with worker " + name + ": " + reason));
+    fire(() -> listener.onConnectionLost("Lost connection with worker " + name + ": " + reason));
   }
 
   private void watch(Worker<W> w) {
@@ -271,8 +316,9 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
         CompletableFuture.delayedExecutor(backoff.toNanos(), TimeUnit.NANOSECONDS).execute(() -> respawn(pending));
         event = () -> listener.onRestart(n, backoff, why);
       }
+      notifyAll(); // callers waiting in awaitRestartAfter
     }
-    notify(event);
+    fire(event);
   }
 
   private void respawn(CompletableFuture<Connection<W>> pending) {
@@ -305,7 +351,7 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
     });
   }
 
-  private void notify(Runnable event) {
+  private void fire(Runnable event) {
     try {
       event.run();
     } catch (RuntimeException e) {
