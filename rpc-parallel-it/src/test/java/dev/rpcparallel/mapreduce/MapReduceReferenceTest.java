@@ -3,7 +3,6 @@ package dev.rpcparallel.mapreduce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rpcparallel.RemoteException;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.fixtures.mapreduce.AddParam;
 import dev.rpcparallel.fixtures.mapreduce.FindTarget;
@@ -134,9 +133,12 @@ class MapReduceReferenceTest {
     inputs.set(42, -1L);
     try (MapStream<Tagged.Result> out = MapReduce.map(app, FIVE, new Tagged(), 0L, inputs)) {
       assertThatThrownBy(() -> out.forEachRemaining(r -> {}))
-          .isInstanceOf(RemoteException.class)
-          .hasMessageContaining("the function failed on input 42")
-          .hasMessageContaining("unlucky");
+          .isInstanceOfSatisfying(InputFailedException.class, e -> {
+            assertThat(e.index()).isEqualTo(42);
+            assertThat(e.getCause().remoteClassName()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(e.getCause().remoteMessage()).isEqualTo("unlucky");
+          })
+          .hasMessageStartingWith("the function failed on input 42: java.lang.IllegalStateException: unlucky (in worker pool");
     }
   }
 

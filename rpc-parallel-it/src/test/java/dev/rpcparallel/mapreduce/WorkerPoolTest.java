@@ -62,6 +62,11 @@ class WorkerPoolTest {
       assertThat(tasks).extracting(f -> f.join().input()).containsExactlyElementsOf(LongStream.range(0, 50).boxed().toList());
       assertThat(pids).as("workers that mapped something").hasSize(2);
       assertThat(pool.findFirst(LongStream.range(0, 1000).boxed().toList(), r -> r.input() == 700)).map(Tagged.Result::input).contains(700L);
+      // A task's future fails with the function's own exception (the future is that input's).
+      assertThatThrownBy(() -> pool.submit(-1L).join()).cause()
+          .isInstanceOfSatisfying(dev.rpcparallel.RemoteException.class,
+              e -> assertThat(e.remoteClassName()).isEqualTo("java.lang.IllegalStateException"))
+          .hasMessageStartingWith("java.lang.IllegalStateException: unlucky (in worker pool");
     }
   }
 

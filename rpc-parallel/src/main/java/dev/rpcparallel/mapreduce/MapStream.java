@@ -10,8 +10,7 @@ import java.util.stream.StreamSupport;
  * The lazy output of a map job, read by pulling: results arrive while the job runs, and a
  * consumer that falls behind makes the job pause (the workers stop being fed) rather than
  * buffer without bound. {@link #hasNext()} blocks until a result, the end, or the job's failure
- * (thrown: a {@link dev.rpcparallel.RemoteException} if the function threw, naming the input's
- * index; an {@link dev.rpcparallel.RpcParallelException} if a worker was lost and retries were
+ * (thrown: an {@link InputFailedException}, with the input's index, if the function threw; an {@link dev.rpcparallel.RpcParallelException} if a worker was lost and retries were
  * off or ran out). {@link #close()} before the end stops the job, and ends the workers if the
  * job started them. Not thread-safe: one consumer thread; {@link #close()} may come from any.
  *

@@ -31,9 +31,11 @@ import java.util.function.Predicate;
  * Batches grow until one takes about 25 ms of a worker's time ({@link PoolConfig.Builder#batchSize}
  * overrides this); {@link #submit} sends one input per call.
  *
- * <p><b>Failures.</b> An exception thrown by the function fails that input: the job (or the
- * task's future) fails with a {@link dev.rpcparallel.RemoteException} whose message names the
- * input's index ("the function failed on input 17: ..."). A worker that dies (killed, crashed,
+ * <p><b>Failures.</b> An exception thrown by the function fails that input: a job fails with an
+ * {@link InputFailedException} carrying the input's index ("the function failed on input 17:
+ * java.lang.IllegalStateException: ... (in worker pool1-0-0)"), whose cause is the function's
+ * exception as a {@link dev.rpcparallel.RemoteException}; a task's future fails with that
+ * {@code RemoteException} itself. A worker that dies (killed, crashed,
  * cut off) fails nothing by itself: its unfinished inputs are given to other workers, up to
  * {@link PoolConfig.Builder#retries} times, and it is replaced by a fresh worker unless {@link
  * PoolConfig.Builder#replaceDeadWorkers} is off. With retries off, or exhausted, the job fails

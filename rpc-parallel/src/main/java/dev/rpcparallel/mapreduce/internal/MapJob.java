@@ -133,7 +133,7 @@ final class MapJob<I, O> extends Job<MapJob.MapWork<O>> {
 
   @Override
   void failed(MapWork<O> w, Throwable cause) {
-    fail(cause);
+    fail(FailedInput.unwrap(cause, true));
   }
 
   /** A batch whose worker is gone: retried elsewhere, or the job fails naming its first input. */

@@ -128,7 +128,7 @@ final class ReduceJob<I, A> extends Job<ReduceJob.ReduceWork> {
 
   @Override
   void failed(ReduceWork w, Throwable cause) {
-    fail(cause);
+    fail(FailedInput.unwrap(cause, true));
   }
 
   @Override

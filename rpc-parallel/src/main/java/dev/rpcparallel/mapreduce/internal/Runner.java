@@ -102,7 +102,7 @@ abstract class Runner {
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      throw new InputFailedException(index, e);
+      throw new FailedInput(index, e);
     }
   }
 
@@ -110,7 +110,7 @@ abstract class Runner {
     try {
       codec.encode(value, out);
     } catch (RuntimeException e) {
-      throw new InputFailedException(index, e);
+      throw new FailedInput(index, e);
     }
   }
 }

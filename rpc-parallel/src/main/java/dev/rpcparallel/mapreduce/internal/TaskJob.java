@@ -118,7 +118,7 @@ public final class TaskJob<I, O> extends Job<TaskJob.Task<O>> {
 
   @Override
   void failed(Task<O> t, Throwable cause) {
-    failLater(t, cause);
+    failLater(t, FailedInput.unwrap(cause, false)); // the future is the input's: the function's own exception
   }
 
   /** Futures complete on the pool's callback threads: the caller's continuations never run under the job's lock. */
