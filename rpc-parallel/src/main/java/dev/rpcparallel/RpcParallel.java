@@ -90,6 +90,8 @@ public final class RpcParallel implements AutoCloseable {
    * @throws IllegalStateException if this instance is closed or in-memory
    */
   public <W extends WorkerSpec<A, ?, ?, ?>, A> Worker<W> spawn(W spec, A initArg, SpawnOptions options) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(options, "options");
     if (options.shutdownOn() == ShutdownOn.CONNECTION_CLOSED) {
       throw new IllegalArgumentException("ShutdownOn.CONNECTION_CLOSED needs a connection: use spawnAndConnect");
     }
@@ -116,6 +118,8 @@ public final class RpcParallel implements AutoCloseable {
    */
   public <W extends WorkerSpec<A, ?, C, ?>, A, C> Connection<W> spawnAndConnect(
       W spec, A initArg, C connectionArg, SpawnOptions options) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(options, "options");
     SpawnOptions o = options.toBuilder().shutdownOn(ShutdownOn.CONNECTION_CLOSED).build();
     Worker<W> worker = engine.spawner().spawn(spec, initArg, o);
     try {
@@ -138,6 +142,8 @@ public final class RpcParallel implements AutoCloseable {
    * ForegroundWorker}). Redirect options are ignored.
    */
   public <W extends WorkerSpec<A, ?, ?, ?>, A> ForegroundWorker<W> spawnInForeground(W spec, A initArg, SpawnOptions options) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(options, "options");
     return engine.spawner().spawnInForeground(spec, initArg, options);
   }
 
@@ -165,7 +171,10 @@ public final class RpcParallel implements AutoCloseable {
    * far (and closes the connections they opened, reason {@code "credential retired"}), and the
    * returned handle, of the next generation, is the one that works. For a handle that leaked.
    * Only an application holding the worker's application secret can do this (the order is signed
-   * with it). Workers this instance spawned are shut down with the new handle from then on.
+   * with it). From then on this instance uses the new generation when it shuts the worker down
+   * ({@link #shutdown} with any of its handles, {@link #shutdownAll}, {@link #close}) and in
+   * {@link #issueHandle}; other handles of the old generation are refused, also in this instance's
+   * {@link #connect}.
    */
   public <W extends WorkerSpec<?, ?, ?, ?>> CompletableFuture<Worker<W>> retireCredentials(Worker<W> worker) {
     return engine.retireCredentials(worker);
@@ -173,8 +182,10 @@ public final class RpcParallel implements AutoCloseable {
 
   /**
    * A handle of {@code worker} that stops working at {@code expiresAt}: to give a third party
-   * access for a while. The worker must belong to this application (its credential is derived
-   * from this instance's secret); connections already open when it expires stay open.
+   * access for a while. Connections already open when it expires stay open.
+   *
+   * @throws IllegalArgumentException if {@code worker} does not belong to this application (its
+   *     credential was not made with this instance's secret)
    */
   public <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> issueHandle(Worker<W> worker, java.time.Instant expiresAt) {
     return engine.issueHandle(worker, expiresAt);

@@ -133,6 +133,27 @@ class CredentialLifetimeTest {
   }
 
   /**
+   * After a retirement, the retiring application shuts the worker down and issues handles with the
+   * new generation even when given an old handle; another application cannot issue handles for it.
+   */
+  @Test
+  void theRetiringApplicationUsesTheNewGenerationForShutdownAndIssuedHandles() throws Exception {
+    try (RpcParallel app = app(); RpcParallel stranger = app()) {
+      Worker<TestWorker> old = app.serve(new TestWorker(), 0);
+      assertThatThrownBy(() -> stranger.issueHandle(old, Instant.now().plusSeconds(60)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("does not belong to this application");
+      app.retireCredentials(old).get(10, TimeUnit.SECONDS);
+      Worker<TestWorker> issued = app.issueHandle(old, Instant.now().plusSeconds(3600));
+      try (Connection<TestWorker> c = app.connect(issued, "issued from the old handle")) {
+        assertThat(c.call(TestWorker.ECHO, "x")).isEqualTo("x");
+        app.shutdown(old).get(10, TimeUnit.SECONDS);
+        assertThat(c.closeFuture().get(10, TimeUnit.SECONDS)).isEqualTo("worker shut down");
+      }
+    }
+  }
+
+  /**
    * A connection still in its handshake (its {@code initConnectionState} running) when its
    * credential is retired must not come out of it as a working connection: it is refused, or closed
    * as retired.

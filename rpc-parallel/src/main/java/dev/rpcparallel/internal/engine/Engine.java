@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 public final class Engine {
   private final EngineConfig config;
   private final RpcSettings settings;
+  /** The newest generation this application retired each worker's credentials to. */
+  private final java.util.concurrent.ConcurrentHashMap<java.util.UUID, Long> retiredTo = new java.util.concurrent.ConcurrentHashMap<>();
   private final byte[] secret;
   private final ExecutorService executor;
   private final boolean ownsExecutor;
@@ -290,6 +292,7 @@ public final class Engine {
         .thenApply(ok -> {
           Worker<W> w = config.handles().worker(fresh);
           spawner.replaceHandle(w);
+          retiredTo.merge(d.id(), next, Math::max);
           return w;
         })
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(Errors.toApi(e)));
@@ -297,16 +300,42 @@ public final class Engine {
 
   /** A handle of {@code worker} whose credential expires at {@code expiresAt}. */
   public <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> issueHandle(Worker<W> worker, java.time.Instant expiresAt) {
-    HandleData d = config.handles().data(worker);
+    java.util.Objects.requireNonNull(expiresAt, "expiresAt");
+    HandleData d = ownedData(worker);
     long millis = Math.max(1, expiresAt.toEpochMilli());
-    Auth.Terms terms = new Auth.Terms(d.id(), d.generation(), millis);
+    long generation = Math.max(d.generation(), retiredTo.getOrDefault(d.id(), 0L));
+    Auth.Terms terms = new Auth.Terms(d.id(), generation, millis);
     return config.handles().worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(),
-        credential(terms), d.generation(), millis));
+        credential(terms), generation, millis));
+  }
+
+  /** The data of a handle whose credential this application made (with its secret); else IllegalArgumentException. */
+  private HandleData ownedData(Worker<?> worker) {
+    HandleData d = config.handles().data(worker);
+    if (!Auth.matches(credential(d.terms()), d.credential())) {
+      throw new IllegalArgumentException("worker " + d.nameOrId() + " does not belong to this application: its credential"
+          + " was not made with this application's secret");
+    }
+    return d;
+  }
+
+  /**
+   * {@code worker}'s handle of the newest generation this application retired its credentials
+   * to ({@code worker} itself if none): what {@link #shutdown} uses.
+   */
+  private <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> current(Worker<W> worker) {
+    HandleData d = config.handles().data(worker);
+    Long newest = retiredTo.get(d.id());
+    if (newest == null || newest <= d.generation()) {
+      return worker;
+    }
+    return config.handles().worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(),
+        credential(new Auth.Terms(d.id(), newest, 0)), newest, 0));
   }
 
   /** Sends the built-in shutdown over a control connection, then closes it. */
   public CompletableFuture<Void> shutdown(Worker<?> worker) {
-    return open(worker, new byte[0], true)
+    return open(current(worker), new byte[0], true)
         .thenCompose(c -> c.sendShutdown().whenComplete((ok, e) -> c.close()))
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(Errors.toApi(e)));
   }
