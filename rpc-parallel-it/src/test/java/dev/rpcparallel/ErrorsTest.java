@@ -185,7 +185,11 @@ class ErrorsTest {
       try (Connection<TestWorker> c = small.connect(w, "label".repeat(40))) {
         // The query fits; the worker's answer (the 200-character connection label prefixed) does not.
         assertThatThrownBy(() -> c.call(TestWorker.WHO, "y".repeat(4080)))
-            .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE))
+            .isInstanceOfSatisfying(RpcParallelException.class, e -> {
+              assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE);
+              // made on a library thread, thrown with the caller's stack
+              assertThat(e.getStackTrace()).anyMatch(f -> f.getClassName().startsWith(ErrorsTest.class.getName()));
+            })
             .hasMessageContaining("result of 'who'");
         assertThatThrownBy(() -> c.openState(TestWorker.BIG_STATE, 5000))
             .isInstanceOfSatisfying(RpcParallelException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MESSAGE_TOO_LARGE));

@@ -43,6 +43,26 @@ public final class Errors {
     return new RpcParallelException(Kind.PROTOCOL_ERROR, t.toString(), t);
   }
 
+  /**
+   * The failure of a blocking call, as thrown to its caller: an {@link RpcParallelException} made
+   * on another thread is copied here, so its stack trace shows the caller (the same kind, message
+   * and cause; the original is kept as suppressed). A {@link RemoteException}'s stack is the
+   * worker's, on purpose, and other exceptions are the caller's own: they are left as they are.
+   */
+  static RuntimeException withCallerStack(RuntimeException e) {
+    if (e instanceof ConnectionClosedException c) {
+      ConnectionClosedException copy = new ConnectionClosedException(c.reason());
+      copy.addSuppressed(c);
+      return copy;
+    }
+    if (e instanceof RpcParallelException r && r.getClass() == RpcParallelException.class) {
+      RpcParallelException copy = new RpcParallelException(r.kind(), r.getMessage(), r.getCause());
+      copy.addSuppressed(r);
+      return copy;
+    }
+    return e;
+  }
+
   static RemoteException remote(RemoteFailure r) {
     RemoteException cause = r.remoteCause() != null ? remote(r.remoteCause()) : null;
     return new RemoteException(r.className(), r.remoteMessage(), r.worker(), r.stack(), cause);
@@ -72,7 +92,7 @@ public final class Errors {
       Thread.currentThread().interrupt();
       throw new RpcParallelException(Kind.CANCELLED, "interrupted while waiting", e);
     } catch (ExecutionException e) {
-      throw toApi(e.getCause());
+      throw withCallerStack(toApi(e.getCause()));
     } catch (CancellationException e) {
       throw new RpcParallelException(Kind.CANCELLED, "cancelled", e);
     }
