@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * every timer that falls due.
  *
  * <pre>{@code
- * clock.advance(Duration.ofSeconds(40));   // no heartbeat for 30 s: the connection closes
+ * clock.advance(Duration.ofMinutes(5));   // every heartbeat due in 5 min is sent and received:
+ *                                          // an idle connection to a live peer stays open
  * }</pre>
  *
  * <p>Thread-safe. Shutting it down only refuses new timers.

@@ -108,6 +108,11 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
     return connection().call(f, query);
   }
 
+  /** Calls {@code f}, whose query is {@code Void}, through the cached connection. */
+  public <R> R call(Rpc<W, Void, R> f) {
+    return connection().call(f, null);
+  }
+
   /** Sends a one-way message through the cached connection (connecting first if needed). */
   public <Q> void send(OneWay<W, Q> f, Q query) {
     connection().send(f, query);
