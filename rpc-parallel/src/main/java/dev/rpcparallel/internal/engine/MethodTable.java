@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import dev.rpcparallel.internal.concurrent.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 final class MethodTable<S, T> implements Implementations<S, T> {
   private static final Logger log = LoggerFactory.getLogger(MethodTable.class);
+  /**
+   * Failures no caller will hear of: a peer can provoke them (a query that does not decode, then
+   * ABORT), so they are logged at most 10 times a minute, on the handler's thread.
+   */
+  private static final RateLimitedLog HANDLER_FAILURES = new RateLimitedLog(log, Runnable::run, 10);
 
   /** One function and its handler; {@link #bind} fixes the states. */
   abstract static class Binding<S, T> {
@@ -134,7 +140,7 @@ final class MethodTable<S, T> implements Implementations<S, T> {
             handler.handle(ws, cs, q);
           } catch (Throwable t) {
             // As the original: a one-way's exception closes its connection with the error.
-            log.warn("one-way function '{}' threw; closing its connection: {}", name, t.toString());
+            HANDLER_FAILURES.warn("one-way function '" + name + "' threw; closing its connection: " + t);
             connection.close(ErrorCode.HANDLER_FAILED, "one-way function '" + name + "' threw " + t);
           }
         });
@@ -226,7 +232,7 @@ final class MethodTable<S, T> implements Implementations<S, T> {
   /** Ends a pipe's stream with its handler's exception (or the library's error, e.g. a bad query). */
   static void failStream(OutboundStream<?> out, Throwable t, String name) {
     if (out.isClosed()) {
-      log.warn("pipe '{}' threw after its stream closed: {}", name, t.toString());
+      HANDLER_FAILURES.warn("pipe '" + name + "' threw after its stream closed: " + t);
     } else if (t instanceof WireException e) {
       out.failWith(e.code(), e.getMessage());
     } else {

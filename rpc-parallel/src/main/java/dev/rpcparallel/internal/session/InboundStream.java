@@ -69,8 +69,9 @@ public final class InboundStream<T> {
       if (done) {
         return; // closed by the consumer: nobody will take it
       }
-      queued += frame.length;
-      session.hold(frame.length);
+      long cost = frame.length + Session.MESSAGE_OVERHEAD;
+      queued += cost;
+      session.hold(cost);
       queue.add(new Item(frame, offset));
     }
   }
@@ -118,9 +119,10 @@ public final class InboundStream<T> {
     }
     Item item = (Item) next;
     synchronized (this) {
-      if (queued >= item.frame().length) { // else close() already released it
-        queued -= item.frame().length;
-        session.release(item.frame().length);
+      long cost = item.frame().length + Session.MESSAGE_OVERHEAD;
+      if (queued >= cost) { // else close() already released it
+        queued -= cost;
+        session.release(cost);
       }
     }
     T value;
@@ -157,7 +159,7 @@ public final class InboundStream<T> {
   public void close() {
     if (!done) {
       done = true;
-      if (session.inStreams.remove(id) != null && session.isOpen()) {
+      if (session.inStreams.remove(id, this) && session.isOpen()) {
         session.sendAbort(id); // before the slot is freed: the worker frees its own on this frame
       }
       finished();

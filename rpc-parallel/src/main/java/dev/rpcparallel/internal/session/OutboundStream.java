@@ -207,7 +207,7 @@ public final class OutboundStream<T> {
 
   /** Stops the stream without telling the peer, which knows from elsewhere (its call failed). */
   public void abandon() {
-    session.outStreams.remove(id);
+    session.outStreams.remove(id, this);
     markClosed();
   }
 
@@ -223,7 +223,7 @@ public final class OutboundStream<T> {
       lock.unlock();
     }
     if (markClosed()) {
-      session.outStreams.remove(id);
+      session.outStreams.remove(id, this);
       BinaryWriter w = Frames.start(FrameType.END, 16);
       w.writeUnsignedVarLong(id);
       sendQuietly(w, "the end of " + what);
@@ -233,7 +233,7 @@ public final class OutboundStream<T> {
   /** Ends the stream with an error thrown by user code; the consumer receives it as a remote failure. */
   public void fail(Throwable error) {
     if (markClosed()) {
-      session.outStreams.remove(id);
+      session.outStreams.remove(id, this);
       BinaryWriter w = Frames.start(FrameType.ERROR);
       w.writeUnsignedVarLong(id);
       WireError.writeRemote(error, session.localName(), w);
@@ -244,7 +244,7 @@ public final class OutboundStream<T> {
   /** Ends the stream with an infrastructure error of {@code code}. */
   public void failWith(ErrorCode code, String message) {
     if (markClosed()) {
-      session.outStreams.remove(id);
+      session.outStreams.remove(id, this);
       BinaryWriter w = Frames.start(FrameType.ERROR);
       w.writeUnsignedVarLong(id);
       WireError.writeInfra(code, message, w);

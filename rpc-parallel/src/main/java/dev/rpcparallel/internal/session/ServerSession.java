@@ -252,7 +252,15 @@ public final class ServerSession extends Session implements ServerConnection {
           + config.maxOpenStreams() + " streams open per connection"));
       return;
     }
-    Runnable task = heldUntilStarted(m.accept(call), body.length);
+    Runnable handler = m.accept(call);
+    call.handlerGiven();
+    Runnable task = heldUntilStarted(() -> {
+      try {
+        handler.run();
+      } finally {
+        call.handlerReturned();
+      }
+    }, body.length);
     if (oneWaysQueued.get() == 0) {
       start(task);
     } else {
@@ -275,12 +283,12 @@ public final class ServerSession extends Session implements ServerConnection {
       }
     }
     if (link.isWritable()) {
-      onWritable(); // it drained between the check and the queueing: no event will say so again
+      writable(); // it drained between the check and the queueing: no event will say so again
     }
   }
 
   @Override
-  public void onWritable() {
+  void writable() {
     while (true) {
       Runnable next;
       synchronized (notStarted) {
@@ -317,9 +325,10 @@ public final class ServerSession extends Session implements ServerConnection {
    * cannot queue calls or one-way messages without bound behind slow handlers.
    */
   private Runnable heldUntilStarted(Runnable task, int bytes) {
-    hold(bytes);
+    long cost = bytes + MESSAGE_OVERHEAD;
+    hold(cost);
     return () -> {
-      release(bytes);
+      release(cost);
       task.run();
     };
   }
@@ -361,6 +370,12 @@ public final class ServerSession extends Session implements ServerConnection {
     private final int offset;
     private final boolean stream;
     private final AtomicBoolean ended = new AtomicBoolean();
+    /**
+     * What must finish before the call's id and slots are free: its protocol life (answered, or
+     * its stream ended) and, once a handler is given it, the handler's return. A peer's ABORT ends
+     * the first only: the handler still runs, and keeps its slots (and its id) until it returns.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger unfinished = new java.util.concurrent.atomic.AtomicInteger(1);
     /** The call was answered (OK or ERROR): later answers are dropped. */
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile boolean endsWithItsStream;
@@ -373,9 +388,25 @@ public final class ServerSession extends Session implements ServerConnection {
       this.stream = stream;
     }
 
-    /** Frees the call's slots; the next CALL may reuse its id. */
+    /** The call's protocol life is over (answered, or its stream ended). */
     private void end() {
-      if (id >= 0 && ended.compareAndSet(false, true)) {
+      if (ended.compareAndSet(false, true)) {
+        finishPart();
+      }
+    }
+
+    /** A handler will run this call: its slots stay taken until {@link #handlerReturned}. */
+    void handlerGiven() {
+      unfinished.incrementAndGet();
+    }
+
+    void handlerReturned() {
+      finishPart();
+    }
+
+    /** Frees the call's slots once nothing of it is left; the next CALL may then reuse its id. */
+    private void finishPart() {
+      if (unfinished.decrementAndGet() == 0 && id >= 0) {
         activeIds.remove(id);
         if (stream) {
           openStreams.decrementAndGet();

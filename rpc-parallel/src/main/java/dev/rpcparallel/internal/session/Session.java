@@ -38,6 +38,13 @@ public abstract class Session implements LinkHandler {
   private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
   /** Whether reading is stopped because {@link #held} went over the read-buffer limit; link thread writes. */
   private volatile boolean readingPaused;
+  /**
+   * Whether reading is stopped because what this side sends waits unsent over the write-buffer
+   * limit: the answers the link's own thread writes (errors for refused calls, credit, pongs)
+   * never wait, so a peer that sends without reading would otherwise grow them without bound.
+   * Link thread only.
+   */
+  private boolean writesBackedUp;
 
   Session(Link link, SessionConfig config) {
     this.link = link;
@@ -52,11 +59,18 @@ public abstract class Session implements LinkHandler {
   final void hold(long bytes) {
     if (held.addAndGet(bytes) > config.readBufferLimit() && !readingPaused) {
       readingPaused = true;
-      link.pauseReading(true);
+      updateReading();
       if (held.get() <= config.readBufferLimit() / 2) { // taken meanwhile, before the flag was seen
         resumeReading();
       }
     }
+  }
+
+  /** Every message counts this much in the read buffer besides its bytes: what holding it costs. */
+  static final int MESSAGE_OVERHEAD = 128;
+
+  private void updateReading() {
+    link.pauseReading(readingPaused || writesBackedUp);
   }
 
   /** {@code bytes} counted by {@link #hold} were taken. Any thread. */
@@ -69,9 +83,21 @@ public abstract class Session implements LinkHandler {
   private void resumeReading() {
     if (readingPaused && held.get() <= config.readBufferLimit() / 2) {
       readingPaused = false;
-      link.pauseReading(false);
+      updateReading();
     }
   }
+
+  @Override
+  public final void onWritable() {
+    if (writesBackedUp) {
+      writesBackedUp = false;
+      updateReading();
+    }
+    writable();
+  }
+
+  /** The link became writable again (see {@link Link#isWritable()}). Link thread. */
+  void writable() {}
 
   /** Bytes received and not yet taken (for tests and diagnostics). */
   public final long heldBytes() {
@@ -125,6 +151,10 @@ public abstract class Session implements LinkHandler {
     }
     try {
       handleFrame(body);
+      if (!writesBackedUp && !link.isWritable()) {
+        writesBackedUp = true; // until onWritable
+        updateReading();
+      }
     } catch (WireException e) {
       close(e.code(), e.getMessage());
     } catch (CodecException e) {
@@ -229,7 +259,7 @@ public abstract class Session implements LinkHandler {
   }
 
   private void heartbeatTick() {
-    if (readingPaused) {
+    if (readingPaused || writesBackedUp) {
       heartbeater.onReceived(); // not reading: the peer's silence cannot be observed, so it is not held against it
     }
     if (heartbeater.onTick() == Heartbeater.Action.TIMED_OUT) {
