@@ -46,8 +46,13 @@ public interface Connection<W extends WorkerSpec<?, ?, ?, ?>> extends AutoClosea
     return call(f, null);
   }
 
+  /**
+   * Calls {@code f} without blocking. The future completes on the application's executor with the
+   * result, or fails with the exceptions described above (unwrapped).
+   */
   <Q, R> CompletableFuture<R> callAsync(Rpc<W, Q, R> f, Q query);
 
+  /** {@link #callAsync(Rpc, Object)} for a function whose query is {@code Void}. */
   default <R> CompletableFuture<R> callAsync(Rpc<W, Void, R> f) {
     return callAsync(f, null);
   }
@@ -55,6 +60,7 @@ public interface Connection<W extends WorkerSpec<?, ?, ?, ?>> extends AutoClosea
   /** Sends a one-way message; returns once it is queued for writing. */
   <Q> void send(OneWay<W, Q> f, Q query);
 
+  /** {@link #send(OneWay, Object)} for a one-way function whose message is {@code Void}. */
   default void send(OneWay<W, Void> f) {
     send(f, null);
   }
@@ -62,6 +68,7 @@ public interface Connection<W extends WorkerSpec<?, ?, ?, ?>> extends AutoClosea
   /** Sends a one-way message; the future completes once it has been written to the socket. */
   <Q> CompletableFuture<Void> sendAsync(OneWay<W, Q> f, Q query);
 
+  /** {@link #sendAsync(OneWay, Object)} for a one-way function whose message is {@code Void}. */
   default CompletableFuture<Void> sendAsync(OneWay<W, Void> f) {
     return sendAsync(f, null);
   }
@@ -72,6 +79,7 @@ public interface Connection<W extends WorkerSpec<?, ?, ?, ?>> extends AutoClosea
    */
   <Q, R> StreamReader<R> open(Pipe<W, Q, R> f, Q query);
 
+  /** {@link #open(Pipe, Object)} for a pipe whose query is {@code Void}. */
   default <R> StreamReader<R> open(Pipe<W, Void, R> f) {
     return open(f, null);
   }
@@ -103,10 +111,16 @@ public interface Connection<W extends WorkerSpec<?, ?, ?, ?>> extends AutoClosea
   /** Calls a state function and waits for its initial state. */
   <Q, S, U> StateStream<S, U> openState(StateRpc<W, Q, S, U> f, Q query);
 
+  /** {@link #openState(StateRpc, Object)} for a state function whose query is {@code Void}. */
   default <S, U> StateStream<S, U> openState(StateRpc<W, Void, S, U> f) {
     return openState(f, null);
   }
 
+  /**
+   * {@link #openState(StateRpc, Object)} without blocking. The future completes on the
+   * application's executor once the initial state has arrived, or fails as {@code openState}
+   * would throw.
+   */
   <Q, S, U> CompletableFuture<StateStream<S, U>> openStateAsync(StateRpc<W, Q, S, U> f, Q query);
 
   /**
@@ -117,27 +131,39 @@ public interface Connection<W extends WorkerSpec<?, ?, ?, ?>> extends AutoClosea
    */
   StreamReader<LogEntry> subscribeLog();
 
+  /**
+   * {@link #subscribeLog()} without blocking; the future completes once the worker has
+   * registered the subscription.
+   */
   CompletableFuture<StreamReader<LogEntry>> subscribeLogAsync();
 
   /**
    * Closes the worker's listening server: new connections are refused, existing ones (this one
-   * included) keep working. Refused on the master's own server.
+   * included) keep working. Refused on the master's own server, with an {@link
+   * RpcParallelException} of kind {@code FORBIDDEN}.
    */
   void closeServer();
 
+  /** {@link #closeServer()} without blocking; the future completes once the server is closed. */
   CompletableFuture<Void> closeServerAsync();
 
   /** The settings the worker's server actually uses. */
   RpcSettings workerSettings();
 
+  /** {@link #workerSettings()} without blocking. */
   CompletableFuture<RpcSettings> workerSettingsAsync();
 
-  /** The settings this side of the connection uses. */
+  /**
+   * The settings in the worker's handle ({@link Worker#settings()}). This side of the connection
+   * uses their timing and flow control, but its own application's {@code maxMessageSize}, {@code
+   * writeBufferLimit} and {@code readBufferLimit} where they are smaller.
+   */
   RpcSettings settings();
 
   /** The worker this connection is to. */
   Worker<W> worker();
 
+  /** The id of the worker this connection is to; the same as {@code worker().id()}. */
   default UUID workerId() {
     return worker().id();
   }
@@ -146,6 +172,10 @@ public interface Connection<W extends WorkerSpec<?, ?, ?, ?>> extends AutoClosea
   @Override
   void close();
 
+  /**
+   * Whether the connection has closed, by either side or because it was lost; {@link
+   * #closeReason()} then says why.
+   */
   boolean isClosed();
 
   /** Why the connection closed, once it has. */

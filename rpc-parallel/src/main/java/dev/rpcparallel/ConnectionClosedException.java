@@ -8,8 +8,15 @@ package dev.rpcparallel;
 public final class ConnectionClosedException extends RpcParallelException {
   private static final long serialVersionUID = 1L;
 
+  /** Why the connection closed. */
   private final String reason;
 
+  /**
+   * An exception of kind {@code CONNECTION_CLOSED} whose message is {@code "connection closed: "}
+   * followed by {@code reason}.
+   *
+   * @param reason why the connection closed
+   */
   public ConnectionClosedException(String reason) {
     super(Kind.CONNECTION_CLOSED, "connection closed: " + reason);
     this.reason = reason;

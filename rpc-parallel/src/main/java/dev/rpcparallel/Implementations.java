@@ -25,12 +25,20 @@ public interface Implementations<S, T> {
   /** Implements an {@link Rpc}. */
   @FunctionalInterface
   interface RpcHandler<S, T, Q, R> {
+    /**
+     * Answers one call, on a handler thread: the returned value is the response. An exception
+     * fails the call with a {@link RemoteException} at the caller.
+     */
     R handle(S workerState, T connectionState, Q query) throws Exception;
   }
 
   /** Implements a {@link OneWay}. */
   @FunctionalInterface
   interface OneWayHandler<S, T, Q> {
+    /**
+     * Handles one message, on a handler thread; the messages of one connection are handled one
+     * at a time, in order. An exception closes the connection (see {@link OneWay}).
+     */
     void handle(S workerState, T connectionState, Q query) throws Exception;
   }
 
@@ -41,12 +49,22 @@ public interface Implementations<S, T> {
    */
   @FunctionalInterface
   interface PipeHandler<S, T, Q, R> {
+    /**
+     * Starts the stream of one call, on a handler thread. An exception thrown before {@code out}
+     * is closed ends the stream with it (a {@link RemoteException} at the caller); one thrown after
+     * is only logged.
+     */
     void handle(S workerState, T connectionState, Q query, StreamWriter<R> out) throws Exception;
   }
 
   /** Implements a {@link ReversePipe}: read the caller's updates and return the response. */
   @FunctionalInterface
   interface ReversePipeHandler<S, T, Q, U, R> {
+    /**
+     * Answers one call, on a handler thread: the returned value is the response. {@code updates}
+     * is closed when this returns or throws, so read what is needed before. An exception fails the
+     * call with a {@link RemoteException} at the caller.
+     */
     R handle(S workerState, T connectionState, Q query, StreamReader<U> updates) throws Exception;
   }
 
@@ -57,16 +75,55 @@ public interface Implementations<S, T> {
    */
   @FunctionalInterface
   interface StateHandler<S, T, Q, St, U> {
+    /**
+     * Answers one call with its initial state, on a handler thread. An exception fails the call
+     * with a {@link RemoteException} at the caller, and no update is sent.
+     */
     St handle(S workerState, T connectionState, Q query, StreamWriter<U> updates) throws Exception;
   }
 
+  /**
+   * Binds {@code handler} to the request/response function {@code f}; returns this table.
+   *
+   * @throws IllegalArgumentException if a function of the same name is already bound, or {@code
+   *     f} was made by {@code map}/{@code contraMap}
+   * @throws NullPointerException if {@code f} or {@code handler} is null
+   */
   <Q, R> Implementations<S, T> rpc(Rpc<?, Q, R> f, RpcHandler<S, T, Q, R> handler);
 
+  /**
+   * Binds {@code handler} to the one-way function {@code f}; returns this table.
+   *
+   * @throws IllegalArgumentException if a function of the same name is already bound, or {@code
+   *     f} was made by {@code contraMap}
+   * @throws NullPointerException if {@code f} or {@code handler} is null
+   */
   <Q> Implementations<S, T> oneWay(OneWay<?, Q> f, OneWayHandler<S, T, Q> handler);
 
+  /**
+   * Binds {@code handler} to the pipe {@code f}; returns this table.
+   *
+   * @throws IllegalArgumentException if a function of the same name is already bound, or {@code
+   *     f} was made by {@code map}/{@code contraMap}
+   * @throws NullPointerException if {@code f} or {@code handler} is null
+   */
   <Q, R> Implementations<S, T> pipe(Pipe<?, Q, R> f, PipeHandler<S, T, Q, R> handler);
 
+  /**
+   * Binds {@code handler} to the reverse pipe {@code f}; returns this table.
+   *
+   * @throws IllegalArgumentException if a function of the same name is already bound, or {@code
+   *     f} was made by {@code map}/{@code contraMap}
+   * @throws NullPointerException if {@code f} or {@code handler} is null
+   */
   <Q, U, R> Implementations<S, T> reversePipe(ReversePipe<?, Q, U, R> f, ReversePipeHandler<S, T, Q, U, R> handler);
 
+  /**
+   * Binds {@code handler} to the state function {@code f}; returns this table.
+   *
+   * @throws IllegalArgumentException if a function of the same name is already bound, or {@code
+   *     f} was made by {@code map}/{@code contraMap}
+   * @throws NullPointerException if {@code f} or {@code handler} is null
+   */
   <Q, St, U> Implementations<S, T> state(StateRpc<?, Q, St, U> f, StateHandler<S, T, Q, St, U> handler);
 }

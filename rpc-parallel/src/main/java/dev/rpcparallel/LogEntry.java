@@ -17,6 +17,11 @@ import java.util.Objects;
  * @param message the text (with a throwable's stack trace appended, if one was logged)
  */
 public record LogEntry(Instant time, String level, String worker, String logger, String message) {
+  /**
+   * Checks that every component is present.
+   *
+   * @throws NullPointerException naming the first null component
+   */
   public LogEntry {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(level, "level");

@@ -29,12 +29,19 @@ public final class OneWay<W extends WorkerSpec<?, ?, ?, ?>, Q> extends WorkerFun
   /**
    * A one-way function named {@code name}; {@code W} is inferred from the assignment.
    *
-   * @throws IllegalArgumentException if the name is blank or starts with {@code rpc_parallel.}
+   * @throws IllegalArgumentException if the name is blank, has an unpaired surrogate or starts
+   *     with {@code rpc_parallel.}
+   * @throws NullPointerException if the name is null
    */
   public static <W extends WorkerSpec<?, ?, ?, ?>, Q> OneWay<W, Q> of(String name, Codec<Q> query) {
     return new OneWay<>(name, query, false);
   }
 
+  /**
+   * The codec of the message: the caller encodes with it, the worker decodes; its shape is part of
+   * {@link #signature()}. A handle made by {@link #contraMap} cannot decode with it ({@link
+   * UnsupportedOperationException}).
+   */
   public Codec<Q> queryCodec() {
     return query;
   }

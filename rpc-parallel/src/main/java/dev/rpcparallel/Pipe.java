@@ -30,16 +30,28 @@ public final class Pipe<W extends WorkerSpec<?, ?, ?, ?>, Q, R> extends WorkerFu
   /**
    * A pipe named {@code name}; {@code W} is inferred from the assignment.
    *
-   * @throws IllegalArgumentException if the name is blank or starts with {@code rpc_parallel.}
+   * @throws IllegalArgumentException if the name is blank, has an unpaired surrogate or starts
+   *     with {@code rpc_parallel.}
+   * @throws NullPointerException if the name is null
    */
   public static <W extends WorkerSpec<?, ?, ?, ?>, Q, R> Pipe<W, Q, R> of(String name, Codec<Q> query, Codec<R> item) {
     return new Pipe<>(name, query, item, false);
   }
 
+  /**
+   * The codec of the query: the caller encodes with it, the worker decodes; its shape is part of
+   * {@link #signature()}. A handle made by {@link #contraMap} cannot decode with it ({@link
+   * UnsupportedOperationException}).
+   */
   public Codec<Q> queryCodec() {
     return query;
   }
 
+  /**
+   * The codec of the items: the worker encodes with it, the caller decodes; its shape is part of
+   * {@link #signature()}. A handle made by {@link #map} cannot encode with it ({@link
+   * UnsupportedOperationException}).
+   */
   public Codec<R> itemCodec() {
     return item;
   }

@@ -14,9 +14,15 @@ import java.util.Objects;
 public final class Redirect {
   /** The kind of destination. */
   public enum Kind {
+    /** The output is thrown away ({@link Redirect#discard()}). */
     DISCARD,
+    /** The output is appended to a file ({@link Redirect#appendTo(Path)}). */
     APPEND,
+    /** The output replaces a file's content ({@link Redirect#truncate(Path)}). */
     TRUNCATE,
+    /**
+     * Each line is sent to the master and printed there with a prefix ({@link Redirect#forward()}).
+     */
     FORWARD
   }
 
@@ -54,11 +60,14 @@ public final class Redirect {
     return FORWARD;
   }
 
+  /**
+   * The kind of destination; {@link #path()} holds the file of {@code APPEND} and {@code TRUNCATE}.
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The file, for {@code APPEND} and {@code TRUNCATE}. */
+  /** The file, for {@code APPEND} and {@code TRUNCATE}; null for the other kinds. */
   public Path path() {
     return path == null ? null : Path.of(path);
   }

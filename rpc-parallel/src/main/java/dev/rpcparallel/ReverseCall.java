@@ -19,8 +19,17 @@ import java.util.concurrent.CompletableFuture;
  * @param <R> the answer
  */
 public interface ReverseCall<U, R> extends AutoCloseable {
+  /**
+   * The writer of the updates: write them, then close it to end the stream. Writes return false
+   * once the call has ended (answered, failed or closed).
+   */
   StreamWriter<U> updates();
 
+  /**
+   * Completes with the worker's response, on the application's executor; fails with a {@link
+   * RemoteException} if the handler threw, or an {@link RpcParallelException} (for example a
+   * {@link ConnectionClosedException}) if the call could not complete.
+   */
   CompletableFuture<R> result();
 
   /**

@@ -30,21 +30,37 @@ public final class ReversePipe<W extends WorkerSpec<?, ?, ?, ?>, Q, U, R> extend
   /**
    * A reverse pipe named {@code name}; {@code W} is inferred from the assignment.
    *
-   * @throws IllegalArgumentException if the name is blank or starts with {@code rpc_parallel.}
+   * @throws IllegalArgumentException if the name is blank, has an unpaired surrogate or starts
+   *     with {@code rpc_parallel.}
+   * @throws NullPointerException if the name is null
    */
   public static <W extends WorkerSpec<?, ?, ?, ?>, Q, U, R> ReversePipe<W, Q, U, R> of(
       String name, Codec<Q> query, Codec<U> update, Codec<R> response) {
     return new ReversePipe<>(name, query, update, response, false);
   }
 
+  /**
+   * The codec of the query: the caller encodes with it, the worker decodes; its shape is part of
+   * {@link #signature()}. A handle made by {@link #contraMap} cannot decode with it ({@link
+   * UnsupportedOperationException}).
+   */
   public Codec<Q> queryCodec() {
     return query;
   }
 
+  /**
+   * The codec of the updates: the caller encodes with it, the worker decodes; its shape is part of
+   * {@link #signature()}.
+   */
   public Codec<U> updateCodec() {
     return update;
   }
 
+  /**
+   * The codec of the response: the worker encodes with it, the caller decodes; its shape is part of
+   * {@link #signature()}. A handle made by {@link #map} cannot encode with it ({@link
+   * UnsupportedOperationException}).
+   */
   public Codec<R> responseCodec() {
     return response;
   }

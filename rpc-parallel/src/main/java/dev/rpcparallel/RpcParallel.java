@@ -50,6 +50,11 @@ public final class RpcParallel implements AutoCloseable {
     return builder().build();
   }
 
+  /**
+   * A builder with the defaults: {@link RpcSettings#defaults()}, the process environment for the
+   * override, a random secret, the library's handler executor, up to 2 I/O threads, and sockets
+   * bound to {@code 127.0.0.1}.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -87,6 +92,8 @@ public final class RpcParallel implements AutoCloseable {
    *     status and the worker's last output lines prefixed {@code [WORKER name STDOUT]} or {@code
    *     [WORKER name STDERR]}) or {@code SPAWN_TIMEOUT}; in every case the child process is gone
    *     when this throws
+   * @throws IllegalArgumentException if the options' {@link ShutdownOn} is {@code
+   *     CONNECTION_CLOSED}
    * @throws IllegalStateException if this instance is closed or in-memory
    */
   public <W extends WorkerSpec<A, ?, ?, ?>, A> Worker<W> spawn(W spec, A initArg, SpawnOptions options) {
@@ -131,6 +138,10 @@ public final class RpcParallel implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #spawnAndConnect} on a library thread (the handler executor); the future completes
+   * with the connection, or fails with what {@code spawnAndConnect} would throw.
+   */
   public <W extends WorkerSpec<A, ?, C, ?>, A, C> CompletableFuture<Connection<W>> spawnAndConnectAsync(
       W spec, A initArg, C connectionArg, SpawnOptions options) {
     return CompletableFuture.supplyAsync(() -> spawnAndConnect(spec, initArg, connectionArg, options), engineExecutor());
@@ -221,10 +232,20 @@ public final class RpcParallel implements AutoCloseable {
     return Errors.await(connectAsync(worker, connectionArg));
   }
 
+  /**
+   * {@link #connectAsync(Worker, Object)} for workers whose connection argument is {@code Void}.
+   */
   public <W extends WorkerSpec<?, ?, Void, ?>> CompletableFuture<Connection<W>> connectAsync(Worker<W> worker) {
     return connectAsync(worker, null);
   }
 
+  /**
+   * {@link #connect(Worker, Object)} without blocking the caller. The future completes on the
+   * handler executor with the open connection, or fails with what {@code connect} would throw:
+   * an {@link IllegalStateException} if this instance is closed, an {@link RpcParallelException}
+   * ({@code CONNECT_FAILED}, {@code AUTHENTICATION_FAILED}), or the {@link RemoteException} of
+   * {@code initConnectionState}.
+   */
   public <W extends WorkerSpec<?, ?, C, ?>, C> CompletableFuture<Connection<W>> connectAsync(Worker<W> worker, C connectionArg) {
     return engine.connectAsync(worker, connectionArg);
   }
@@ -382,6 +403,10 @@ public final class RpcParallel implements AutoCloseable {
     }
 
     /**
+     * Creates the instance: applies the {@value RpcSettings#ENV_VAR} override to the settings and
+     * sets up its executor and I/O event loops. The caller owns it and must {@link
+     * RpcParallel#close()} it.
+     *
      * @throws IllegalArgumentException if {@value RpcSettings#ENV_VAR} is malformed
      */
     public RpcParallel build() {

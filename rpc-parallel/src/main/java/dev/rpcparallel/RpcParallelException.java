@@ -11,7 +11,10 @@ public class RpcParallelException extends RuntimeException {
   public enum Kind {
     /** Could not open a TCP connection, or the handshake did not complete. */
     CONNECT_FAILED,
-    /** The peer's secret did not match. */
+    /**
+     * The worker refused the handle's credential (made with another application's secret, for
+     * another worker, retired or expired), or the peer failed to prove it holds the credential.
+     */
     AUTHENTICATION_FAILED,
     /** The connection closed; see {@link ConnectionClosedException#reason()}. */
     CONNECTION_CLOSED,
@@ -25,7 +28,9 @@ public class RpcParallelException extends RuntimeException {
     PROTOCOL_ERROR,
     /** A worker could not be started or initialised. */
     SPAWN_FAILED,
-    /** A worker did not start within the spawn or connection timeout. */
+    /**
+     * A worker did not start within the connection or spawn timeout, or its init timeout ran out.
+     */
     SPAWN_TIMEOUT,
     /** The worker failed in the background (uncaught exception) and shut down. */
     WORKER_FAILED,
@@ -40,18 +45,33 @@ public class RpcParallelException extends RuntimeException {
     FORBIDDEN
   }
 
+  /** What kind of failure this is. */
   private final Kind kind;
 
+  /**
+   * An exception of {@code kind} with {@code message}.
+   *
+   * @param kind what kind of failure it is
+   * @param message what went wrong
+   */
   public RpcParallelException(Kind kind, String message) {
     super(message);
     this.kind = kind;
   }
 
+  /**
+   * An exception of {@code kind} with {@code message}, caused by {@code cause}.
+   *
+   * @param kind what kind of failure it is
+   * @param message what went wrong
+   * @param cause the underlying failure, or null
+   */
   public RpcParallelException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
   }
 
+  /** What kind of failure this is. */
   public Kind kind() {
     return kind;
   }

@@ -41,7 +41,9 @@ import java.util.Objects;
  * <p>They are chosen once per application (see {@link RpcParallel.Builder#settings}), may be
  * overridden per field by the environment variable {@value #ENV_VAR}, and travel to every worker
  * and inside every {@link Worker} handle, so that both ends of every connection use the same
- * values.
+ * timing and flow control. A connecting application takes the worker's values from the handle,
+ * except {@code maxMessageSize}, {@code writeBufferLimit} and {@code readBufferLimit}, where it
+ * keeps its own if they are smaller: a handle cannot raise what this side accepts and buffers.
  *
  * <h2>Environment override syntax</h2>
  *
@@ -118,10 +120,12 @@ public final class RpcSettings {
     return DEFAULTS;
   }
 
+  /** A builder holding the defaults. */
   public static Builder builder() {
     return DEFAULTS.toBuilder();
   }
 
+  /** A builder holding these settings, to derive variants; this instance does not change. */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -131,6 +135,10 @@ public final class RpcSettings {
     return maxMessageSize;
   }
 
+  /**
+   * How long a connection's whole handshake may take; a peer must also authenticate within 5 s
+   * (or this, if shorter).
+   */
   public Duration handshakeTimeout() {
     return handshakeTimeout;
   }
@@ -280,53 +288,97 @@ public final class RpcSettings {
       maxOpenStreams = s.maxOpenStreams;
     }
 
+    /**
+     * Largest frame accepted or sent, in bytes (default 100 MiB); a larger message fails with
+     * kind {@code MESSAGE_TOO_LARGE}. {@link #build()} requires at least 1 KiB and less than 2 GiB
+     * ({@code Integer.MAX_VALUE - 64} at most).
+     */
     public Builder maxMessageSize(long bytes) {
       this.maxMessageSize = bytes;
       return this;
     }
 
+    /**
+     * How long a connection's whole handshake may take (default 30 s); a peer must also
+     * authenticate within 5 s, or this if shorter. {@link #build()} requires it positive.
+     */
     public Builder handshakeTimeout(Duration d) {
       this.handshakeTimeout = d;
       return this;
     }
 
+    /**
+     * How often each side of a connection sends a heartbeat (default 10 s). {@link #build()}
+     * requires it positive and not longer than the heartbeat timeout.
+     */
     public Builder heartbeatInterval(Duration d) {
       this.heartbeatInterval = d;
       return this;
     }
 
+    /**
+     * Silence after which a connection is closed (default 30 s); it is noticed at the next
+     * heartbeat tick, so within one more interval. {@link #build()} requires it positive and not
+     * shorter than the heartbeat interval.
+     */
     public Builder heartbeatTimeout(Duration d) {
       this.heartbeatTimeout = d;
       return this;
     }
 
+    /**
+     * Bytes a stream may have in flight before its producer waits for the consumer (default 1
+     * MiB). {@link #build()} requires at least 1024.
+     */
     public Builder streamWindow(int bytes) {
       this.streamWindow = bytes;
       return this;
     }
 
+    /**
+     * Bytes a connection may have queued for sending before its producers (stream writers,
+     * results) wait (default 8 MiB). {@link #build()} requires at least 64 KiB.
+     */
     public Builder writeBufferLimit(long bytes) {
       this.writeBufferLimit = bytes;
       return this;
     }
 
-    /** Bytes received and not yet taken above which a connection stops reading (at least 64 KiB). */
+    /**
+     * Bytes received and not yet taken above which a connection stops reading (default 16 MiB;
+     * {@link #build()} requires at least 64 KiB).
+     */
     public Builder readBufferLimit(long bytes) {
       this.readBufferLimit = bytes;
       return this;
     }
 
+    /**
+     * Calls of every kind, streams included, that one connection may have running in a worker
+     * (default 256); a client queues further calls until one ends. {@link #build()} requires at
+     * least 1 and at least {@code maxOpenStreams}.
+     */
     public Builder maxConcurrentCalls(int n) {
       this.maxConcurrentCalls = n;
       return this;
     }
 
+    /**
+     * Streams (pipes, state functions, reverse pipes) one connection may have open (default 128);
+     * opening one more fails at once with kind {@code LIMIT_EXCEEDED}. {@link #build()} requires
+     * at least 1 and at most {@code maxConcurrentCalls}.
+     */
     public Builder maxOpenStreams(int n) {
       this.maxOpenStreams = n;
       return this;
     }
 
-    /** @throws IllegalArgumentException if a value is out of range */
+    /**
+     * The settings, once every value is checked.
+     *
+     * @throws IllegalArgumentException if a value is out of range
+     * @throws NullPointerException if a duration is null
+     */
     public RpcSettings build() {
       return new RpcSettings(this);
     }

@@ -15,8 +15,9 @@ public enum ShutdownOn {
   HEARTBEAT_TIMEOUT,
   /**
    * The worker exits when the connection made by {@link RpcParallel#spawnAndConnect} closes (or
-   * if it was not opened within the connection timeout). It also exits on the master-loss signals
-   * of {@link #HEARTBEAT_TIMEOUT} that come before that connection opens.
+   * if it was not opened within the connection timeout plus 5 s of the worker starting to serve).
+   * It also exits on the master-loss signals of {@link #HEARTBEAT_TIMEOUT} that come before that
+   * connection opens.
    */
   CONNECTION_CLOSED,
   /**

@@ -11,6 +11,12 @@ import dev.rpcparallel.codec.Codecs;
 public abstract class SimpleWorkerSpec<A, S> implements WorkerSpec<A, S, Void, Void> {
   private final Codec<A> initArgCodec;
 
+  /**
+   * A spec whose init argument is encoded with {@code initArgCodec} (what {@link #initArgCodec()}
+   * returns).
+   *
+   * @param initArgCodec the codec of the init argument
+   */
   protected SimpleWorkerSpec(Codec<A> initArgCodec) {
     this.initArgCodec = initArgCodec;
   }

@@ -73,46 +73,71 @@ public final class SpawnOptions {
     this.mainClass = b.mainClass;
   }
 
+  /** Options with every default of the table above; the same as {@code builder().build()}. */
   public static SpawnOptions defaults() {
     return builder().build();
   }
 
+  /** A builder holding every default of the table above. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A builder holding these options, to derive a variant; this instance does not change. */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
+  /** The worker's name, if one was set; when empty, the worker's id stands in for it. */
   public Optional<String> name() {
     return Optional.ofNullable(name);
   }
 
+  /**
+   * The variables the worker gets on top of the master's environment; unmodifiable, empty by
+   * default.
+   */
   public Map<String, String> env() {
     return env;
   }
 
+  /** The worker's working directory, if set; when empty, the master's current directory. */
   public Optional<Path> workingDirectory() {
     return Optional.ofNullable(workingDirectory);
   }
 
+  /** The worker's JVM options in command-line order; unmodifiable. */
   public List<String> jvmOptions() {
     return jvmOptions;
   }
 
+  /**
+   * The {@code java} program that starts the worker: the one set, else this JVM's {@code
+   * java.home}/bin/java.
+   */
   public Path javaExecutable() {
     return javaExecutable != null ? javaExecutable : Path.of(System.getProperty("java.home"), "bin", "java");
   }
 
+  /**
+   * The entries added after the master's class path on the worker's {@code -cp}; unmodifiable,
+   * empty by default.
+   */
   public List<Path> extraClasspath() {
     return extraClasspath;
   }
 
+  /**
+   * How long the worker has to connect back to the master, counted from its launch (default 10 s).
+   */
   public Duration connectionTimeout() {
     return connectionTimeout;
   }
 
+  /**
+   * How long the worker has to start {@code initWorkerState}, counted from its launch: the value
+   * set, else twice {@link #connectionTimeout()}.
+   */
   public Duration spawnTimeout() {
     return spawnTimeout != null ? spawnTimeout : connectionTimeout.multipliedBy(2);
   }
@@ -122,26 +147,37 @@ public final class SpawnOptions {
     return Optional.ofNullable(initTimeout);
   }
 
+  /**
+   * The background-failure callback, if set; when empty, a failure is logged through SLF4J at error
+   * level.
+   */
   public Optional<Consumer<RpcParallelException>> onFailure() {
     return Optional.ofNullable(onFailure);
   }
 
+  /** Where the worker's stdout goes (default {@link Redirect#forward()}). */
   public Redirect stdout() {
     return stdout;
   }
 
+  /** Where the worker's stderr goes (default {@link Redirect#forward()}). */
   public Redirect stderr() {
     return stderr;
   }
 
+  /**
+   * What runs the worker's Java command line (default {@link Launcher#local()}: the command as is).
+   */
   public Launcher launcher() {
     return launcher;
   }
 
+  /** When the worker exits by itself (default {@link ShutdownOn#HEARTBEAT_TIMEOUT}). */
   public ShutdownOn shutdownOn() {
     return shutdownOn;
   }
 
+  /** The fully qualified main class on the worker's command line (default {@link WorkerMain}). */
   public String mainClass() {
     return mainClass;
   }
@@ -185,22 +221,50 @@ public final class SpawnOptions {
       mainClass = o.mainClass;
     }
 
+    /**
+     * Names the worker. The name appears in spawn errors and the worker's own messages, in the
+     * prefix of its forwarded output ({@code [WORKER name STDOUT]}), in its log entries ({@link
+     * LogEntry#worker()}), in its handle ({@link Worker#name()}) and on its command line as
+     * {@code --rpc-parallel-worker=name}, so {@code ps} shows it. Without a name the worker's id
+     * is used in messages, prefixes and log entries, and the command line carries a bare {@code
+     * --rpc-parallel-worker}. Names are not checked for uniqueness.
+     *
+     * @throws NullPointerException if {@code name} is null
+     */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name);
       return this;
     }
 
-    /** Adds an environment variable for the worker; values reach it unchanged. */
+    /**
+     * Adds an environment variable for the worker; values reach it unchanged. The worker's
+     * environment is the master's plus these; a variable set twice keeps the last value.
+     *
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     */
     public Builder env(String key, String value) {
       env.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
       return this;
     }
 
+    /**
+     * Adds every entry of {@code vars} as {@link #env(String, String)} does.
+     *
+     * @throws NullPointerException if {@code vars}, or one of its keys or values, is null
+     */
     public Builder env(Map<String, String> vars) {
       vars.forEach(this::env);
       return this;
     }
 
+    /**
+     * The worker's working directory (default: the master's current directory); a relative path is
+     * resolved against the master's. Relative {@link Redirect} files are resolved against it. It
+     * is checked at spawn time: if it is not an existing directory, the spawn fails with an {@link
+     * RpcParallelException} of kind {@code SPAWN_FAILED}.
+     *
+     * @throws NullPointerException if {@code dir} is null
+     */
     public Builder workingDirectory(Path dir) {
       this.workingDirectory = Objects.requireNonNull(dir);
       return this;
@@ -219,17 +283,37 @@ public final class SpawnOptions {
       return this;
     }
 
+    /**
+     * The {@code java} program that starts the worker (default: this JVM's own {@code
+     * java.home}/bin/java). It is the first word of the Java command line the {@link Launcher}
+     * receives. If it cannot be started, the spawn fails with kind {@code SPAWN_FAILED}.
+     *
+     * @throws NullPointerException if {@code java} is null
+     */
     public Builder javaExecutable(Path java) {
       this.javaExecutable = Objects.requireNonNull(java);
       return this;
     }
 
+    /**
+     * Adds a jar or directory to the worker's class path, after the master's own entries (its
+     * {@code java.class.path}, plus the jars and directories of URL class loaders between the
+     * spec's class loader and the system class loader). Entries already present are not repeated.
+     *
+     * @throws NullPointerException if {@code entry} is null
+     */
     public Builder addClasspath(Path entry) {
       extraClasspath.add(Objects.requireNonNull(entry));
       return this;
     }
 
-    /** The worker must connect back within this, counted from its launch. */
+    /**
+     * The worker must connect back within this, counted from its launch (default 10 s). A {@link
+     * ShutdownOn#CONNECTION_CLOSED} worker also exits if its first client connection has not
+     * opened within this plus 5 s of it starting to serve.
+     *
+     * @throws IllegalArgumentException if {@code d} is negative
+     */
     public Builder connectionTimeout(Duration d) {
       if (d.isNegative()) {
         throw new IllegalArgumentException("connectionTimeout must not be negative: " + d);
@@ -238,7 +322,12 @@ public final class SpawnOptions {
       return this;
     }
 
-    /** The worker must have started {@code initWorkerState} within this, counted from its launch. */
+    /**
+     * The worker must have started {@code initWorkerState} within this, counted from its launch
+     * (default: twice the connection timeout). Past it, the spawn fails with {@code SPAWN_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if {@code d} is negative
+     */
     public Builder spawnTimeout(Duration d) {
       if (d.isNegative()) {
         throw new IllegalArgumentException("spawnTimeout must not be negative: " + d);
@@ -250,6 +339,8 @@ public final class SpawnOptions {
     /**
      * Limits how long {@code initWorkerState} may run (default: no limit). Past it, the spawn
      * fails with {@code SPAWN_TIMEOUT} and the worker is killed.
+     *
+     * @throws IllegalArgumentException if {@code d} is zero or negative
      */
     public Builder initTimeout(Duration d) {
       if (d.isNegative() || d.isZero()) {
@@ -269,21 +360,51 @@ public final class SpawnOptions {
       return this;
     }
 
+    /**
+     * Where the worker's stdout goes, from the moment its JVM starts (default {@link
+     * Redirect#forward()}: each line printed on the master's stdout, prefixed {@code [WORKER name
+     * STDOUT]}). Ignored by {@link RpcParallel#spawnInForeground}.
+     *
+     * @throws NullPointerException if {@code r} is null
+     */
     public Builder stdout(Redirect r) {
       this.stdout = Objects.requireNonNull(r);
       return this;
     }
 
+    /**
+     * Where the worker's stderr goes, from the moment its JVM starts (default {@link
+     * Redirect#forward()}: each line printed on the master's stderr, prefixed {@code [WORKER name
+     * STDERR]}). Ignored by {@link RpcParallel#spawnInForeground}.
+     *
+     * @throws NullPointerException if {@code r} is null
+     */
     public Builder stderr(Redirect r) {
       this.stderr = Objects.requireNonNull(r);
       return this;
     }
 
+    /**
+     * What turns the worker's Java command line into the command executed (default {@link
+     * Launcher#local()}: the command as is), for example to prefix {@code nice} or run the worker
+     * in a container.
+     *
+     * @throws NullPointerException if {@code l} is null
+     */
     public Builder launcher(Launcher l) {
       this.launcher = Objects.requireNonNull(l);
       return this;
     }
 
+    /**
+     * When the worker exits by itself (default {@link ShutdownOn#HEARTBEAT_TIMEOUT}). {@link
+     * RpcParallel#spawn} refuses {@link ShutdownOn#CONNECTION_CLOSED} with an {@link
+     * IllegalArgumentException}; {@link RpcParallel#spawnAndConnect} uses it whatever is set here.
+     * {@link RpcParallel#close()} ends the workers it spawned, except {@link
+     * ShutdownOn#CALLED_SHUTDOWN_FUNCTION} ones.
+     *
+     * @throws NullPointerException if {@code s} is null
+     */
     public Builder shutdownOn(ShutdownOn s) {
       this.shutdownOn = Objects.requireNonNull(s);
       return this;
@@ -295,6 +416,10 @@ public final class SpawnOptions {
       return this;
     }
 
+    /**
+     * The options; they copy the builder's values, so later changes to the builder do not reach
+     * them.
+     */
     public SpawnOptions build() {
       return new SpawnOptions(this);
     }

@@ -31,21 +31,37 @@ public final class StateRpc<W extends WorkerSpec<?, ?, ?, ?>, Q, S, U> extends W
   /**
    * A state function named {@code name}; {@code W} is inferred from the assignment.
    *
-   * @throws IllegalArgumentException if the name is blank or starts with {@code rpc_parallel.}
+   * @throws IllegalArgumentException if the name is blank, has an unpaired surrogate or starts
+   *     with {@code rpc_parallel.}
+   * @throws NullPointerException if the name is null
    */
   public static <W extends WorkerSpec<?, ?, ?, ?>, Q, S, U> StateRpc<W, Q, S, U> of(
       String name, Codec<Q> query, Codec<S> state, Codec<U> update) {
     return new StateRpc<>(name, query, state, update, false);
   }
 
+  /**
+   * The codec of the query: the caller encodes with it, the worker decodes; its shape is part of
+   * {@link #signature()}. A handle made by {@link #contraMap} cannot decode with it ({@link
+   * UnsupportedOperationException}).
+   */
   public Codec<Q> queryCodec() {
     return query;
   }
 
+  /**
+   * The codec of the initial state: the worker encodes with it, the caller decodes; its shape is
+   * part of {@link #signature()}.
+   */
   public Codec<S> stateCodec() {
     return state;
   }
 
+  /**
+   * The codec of the updates: the worker encodes with it, the caller decodes; its shape is part of
+   * {@link #signature()}. A handle made by {@link #map} cannot encode with it ({@link
+   * UnsupportedOperationException}).
+   */
   public Codec<U> updateCodec() {
     return update;
   }

@@ -5,8 +5,13 @@ package dev.rpcparallel;
  * follow it. Closing it aborts the updates. Not thread-safe.
  */
 public interface StateStream<S, U> extends AutoCloseable {
+  /** The initial state the worker's handler returned. */
   S state();
 
+  /**
+   * The updates, in the order the worker wrote them; the reader's {@code hasNext()} reports their
+   * end or failure.
+   */
   StreamReader<U> updates();
 
   @Override

@@ -21,6 +21,7 @@ import dev.rpcparallel.codec.Codecs;
  * {@code null} for both states.
  */
 public abstract class StatelessWorkerSpec extends SimpleWorkerSpec<Void, Void> {
+  /** A spec whose init argument is {@code Void} ({@link Codecs#VOID}): pass {@code null}. */
   protected StatelessWorkerSpec() {
     super(Codecs.VOID);
   }

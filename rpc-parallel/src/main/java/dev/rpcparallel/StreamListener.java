@@ -8,11 +8,20 @@ package dev.rpcparallel;
  * Subscription#cancel()}).
  */
 public interface StreamListener<T> {
+  /**
+   * Receives the next item. If it throws, the stream is aborted and {@link #onError} receives that
+   * exception.
+   */
   void onItem(T item);
 
   /** The producer closed the stream normally. */
   default void onEnd() {}
 
-  /** The stream failed: {@link RemoteException} or {@link ConnectionClosedException}. */
+  /**
+   * The stream failed: a {@link RemoteException} if the producer failed, a {@link
+   * ConnectionClosedException} if the connection was lost, another {@link RpcParallelException}
+   * (for example {@code PROTOCOL_ERROR} for an item that does not decode), or the exception {@link
+   * #onItem} threw.
+   */
   default void onError(Throwable error) {}
 }

@@ -49,6 +49,10 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     this.expiresAtMillis = expiresAtMillis;
   }
 
+  /**
+   * The worker's id: a random UUID chosen when it was spawned or served, the same in all its
+   * handles.
+   */
   public UUID id() {
     return id;
   }
@@ -63,11 +67,19 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     return name != null ? name : id.toString();
   }
 
-  /** The host the worker's server listens on (a loopback address for local workers). */
+  /**
+   * The host clients connect to: the advertise host of the instance hosting the worker ({@link
+   * RpcParallel.Builder#advertiseHost}, by default its bind host; {@code 127.0.0.1} for spawned
+   * workers), or {@code "in-memory"} for a worker served by an in-memory instance.
+   */
   public String host() {
     return host;
   }
 
+  /**
+   * The port the worker's server listens on (for an in-memory worker, a number that names its
+   * listener).
+   */
   public int port() {
     return port;
   }
@@ -77,7 +89,11 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     return specClass;
   }
 
-  /** The settings of the worker's server; connections to it use the same. */
+  /**
+   * The settings of the worker's server. Connections to it use their timing and flow control, but
+   * the connecting application keeps its own {@code maxMessageSize}, {@code writeBufferLimit} and
+   * {@code readBufferLimit} where they are smaller.
+   */
   public RpcSettings settings() {
     return settings;
   }

@@ -13,6 +13,7 @@ public interface WorkerContext {
    */
   Worker<?> worker();
 
+  /** This worker's log; see {@link WorkerLog}. */
   WorkerLog log();
 
   /** The application instance hosting this worker. */

@@ -15,6 +15,11 @@ public final class WorkerMain {
 
   private WorkerMain() {}
 
+  /**
+   * Runs this JVM as a spawned worker and exits it with the worker's status: 0 after an orderly
+   * shutdown, 254 on a failure (including a missing or unreadable bootstrap on stdin, when the JVM
+   * was not started by a master). The arguments are ignored.
+   */
   public static void main(String[] args) {
     System.exit(RpcParallel.runSpawnedWorker());
   }

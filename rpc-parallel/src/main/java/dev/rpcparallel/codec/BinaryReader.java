@@ -28,10 +28,17 @@ public final class BinaryReader {
   private int depth;
   private long budget;
 
+  /** Reads all of {@code bytes}; the decode budget is sized from their number. */
   public BinaryReader(byte[] bytes) {
     this(ByteBuffer.wrap(bytes));
   }
 
+  /**
+   * Reads {@code length} bytes of {@code bytes} from {@code offset}; {@link #position()} counts
+   * from {@code offset}.
+   *
+   * @throws IndexOutOfBoundsException if the range does not lie within {@code bytes}
+   */
   public BinaryReader(byte[] bytes, int offset, int length) {
     this(ByteBuffer.wrap(bytes, offset, length));
   }
@@ -63,6 +70,7 @@ public final class BinaryReader {
     return in.position() - start;
   }
 
+  /** The number of bytes left to read. */
   public int remaining() {
     return in.remaining();
   }
@@ -84,11 +92,21 @@ public final class BinaryReader {
     }
   }
 
+  /**
+   * Reads one byte, as a signed value from -128 to 127.
+   *
+   * @throws CodecException if no byte is left
+   */
   public int readByte() {
     need(1, "byte");
     return in.get();
   }
 
+  /**
+   * Reads one byte that must be 1 (true) or 0 (false).
+   *
+   * @throws CodecException if no byte is left or it is another value
+   */
   public boolean readBoolean() {
     int b = readByte();
     if (b != 0 && b != 1) {
@@ -97,6 +115,14 @@ public final class BinaryReader {
     return b == 1;
   }
 
+  /**
+   * Reads an unsigned variable-length (LEB128) number of at most 10 bytes, as {@link
+   * BinaryWriter#writeUnsignedVarLong} writes it; values of 2<sup>63</sup> and above come back
+   * negative.
+   *
+   * @throws CodecException if the input ends inside the number, or it is longer than 10 bytes or
+   *     exceeds 64 bits
+   */
   public long readUnsignedVarLong() {
     long result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -113,11 +139,22 @@ public final class BinaryReader {
     throw error(context, "varint longer than 10 bytes");
   }
 
+  /**
+   * Reads a zig-zag encoded signed number, as {@link BinaryWriter#writeVarLong} writes it.
+   *
+   * @throws CodecException as {@link #readUnsignedVarLong()} does
+   */
   public long readVarLong() {
     long raw = readUnsignedVarLong();
     return (raw >>> 1) ^ -(raw & 1);
   }
 
+  /**
+   * Reads a zig-zag encoded signed number that must fit in an {@code int}, as {@link
+   * BinaryWriter#writeVarInt} writes it.
+   *
+   * @throws CodecException if the number is malformed or outside the {@code int} range
+   */
   public int readVarInt() {
     long v = readVarLong();
     if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
@@ -140,20 +177,42 @@ public final class BinaryReader {
     return (int) n;
   }
 
+  /**
+   * Reads 8 bytes as a big-endian {@code long}.
+   *
+   * @throws CodecException if fewer than 8 bytes are left
+   */
   public long readFixedLong() {
     need(8, "i64");
     return in.getLong();
   }
 
+  /**
+   * Reads 4 bytes as a big-endian {@code int}.
+   *
+   * @throws CodecException if fewer than 4 bytes are left
+   */
   public int readFixedInt() {
     need(4, "i32");
     return in.getInt();
   }
 
+  /**
+   * Reads a {@code double} from its 8 bytes of IEEE 754 bits, big-endian, as {@link
+   * BinaryWriter#writeDouble} writes it.
+   *
+   * @throws CodecException if fewer than 8 bytes are left
+   */
   public double readDouble() {
     return Double.longBitsToDouble(readFixedLong());
   }
 
+  /**
+   * Reads a {@code float} from its 4 bytes of IEEE 754 bits, big-endian, as {@link
+   * BinaryWriter#writeFloat} writes it.
+   *
+   * @throws CodecException if fewer than 4 bytes are left
+   */
   public float readFloat() {
     return Float.intBitsToFloat(readFixedInt());
   }

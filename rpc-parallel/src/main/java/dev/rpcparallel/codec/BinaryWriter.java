@@ -18,10 +18,15 @@ public final class BinaryWriter {
   private int size;
   private int depth;
 
+  /** An empty writer with a 64-byte buffer, which grows as needed. */
   public BinaryWriter() {
     this(64);
   }
 
+  /**
+   * An empty writer whose buffer starts at {@code initialCapacity} bytes (at least 16), for an
+   * encoding whose size is known; it grows as needed.
+   */
   public BinaryWriter(int initialCapacity) {
     buf = new byte[Math.max(16, initialCapacity)];
   }
@@ -37,12 +42,14 @@ public final class BinaryWriter {
     }
   }
 
+  /** Writes the low 8 bits of {@code b} as one byte. */
   public BinaryWriter writeByte(int b) {
     ensure(1);
     buf[size++] = (byte) b;
     return this;
   }
 
+  /** Writes one byte: 1 for true, 0 for false. */
   public BinaryWriter writeBoolean(boolean b) {
     return writeByte(b ? 1 : 0);
   }
@@ -71,10 +78,12 @@ public final class BinaryWriter {
     return writeUnsignedVarLong((v << 1) ^ (v >> 63));
   }
 
+  /** Writes {@code v} zig-zag encoded, as {@link #writeVarLong} does (1 to 5 bytes). */
   public BinaryWriter writeVarInt(int v) {
     return writeVarLong(v);
   }
 
+  /** Writes {@code v} as 8 bytes, big-endian. */
   public BinaryWriter writeFixedLong(long v) {
     ensure(8);
     for (int i = 7; i >= 0; i--) {
@@ -83,6 +92,7 @@ public final class BinaryWriter {
     return this;
   }
 
+  /** Writes {@code v} as 4 bytes, big-endian. */
   public BinaryWriter writeFixedInt(int v) {
     ensure(4);
     buf[size++] = (byte) (v >>> 24);
@@ -92,10 +102,12 @@ public final class BinaryWriter {
     return this;
   }
 
+  /** Writes the 8 bytes of {@code d}'s raw IEEE 754 bits, big-endian (NaN payloads are kept). */
   public BinaryWriter writeDouble(double d) {
     return writeFixedLong(Double.doubleToRawLongBits(d));
   }
 
+  /** Writes the 4 bytes of {@code f}'s raw IEEE 754 bits, big-endian (NaN payloads are kept). */
   public BinaryWriter writeFloat(float f) {
     return writeFixedInt(Float.floatToRawIntBits(f));
   }
@@ -105,6 +117,14 @@ public final class BinaryWriter {
     return writeBytes(bytes, 0, bytes.length);
   }
 
+  /**
+   * Writes {@code len} bytes of {@code bytes} from {@code off}, prefixed with their length, as
+   * {@link BinaryReader#readBytes()} reads them.
+   *
+   * @throws CodecException if {@code len} is negative
+   * @throws IndexOutOfBoundsException if the range does not lie within {@code bytes} (the length
+   *     prefix is then already written)
+   */
   public BinaryWriter writeBytes(byte[] bytes, int off, int len) {
     writeLength(len);
     return writeRaw(bytes, off, len);

@@ -71,12 +71,18 @@ public interface Codec<T> {
   /** Writes one value. */
   @FunctionalInterface
   interface Encoder<T> {
+    /** Writes {@code value} to {@code out}. */
     void encode(T value, BinaryWriter out);
   }
 
   /** Reads one value; throws {@link CodecException} on invalid input. */
   @FunctionalInterface
   interface Decoder<T> {
+    /**
+     * Reads one value from {@code in}.
+     *
+     * @throws CodecException if the bytes do not hold a valid value
+     */
     T decode(BinaryReader in);
   }
 

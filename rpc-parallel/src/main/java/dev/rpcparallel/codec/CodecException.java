@@ -9,9 +9,18 @@ import java.util.function.Supplier;
 public final class CodecException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The shape being decoded, or empty for encode failures. */
   private final String shape;
+  /** The byte offset at which decoding failed, or -1 for encode failures. */
   private final long offset;
 
+  /**
+   * A decode failure; the message is {@code "cannot decode <shape> at offset <offset>: <problem>"}.
+   *
+   * @param shape the shape being decoded
+   * @param offset the byte offset in the input where decoding failed
+   * @param problem what is wrong with the bytes
+   */
   public CodecException(String shape, long offset, String problem) {
     super("cannot decode " + shape + " at offset " + offset + ": " + problem);
     this.shape = shape;
@@ -25,7 +34,7 @@ public final class CodecException extends RuntimeException {
     this.offset = -1;
   }
 
-  /** The shape being decoded when the failure happened. */
+  /** The shape being decoded when the failure happened; empty for encode failures. */
   public String shape() {
     return shape;
   }

@@ -421,6 +421,8 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
      * Spawns the worker and connects to it; blocks until both are done.
      *
      * @throws RpcParallelException if the spawn fails, or the connection (then the worker is shut down)
+     * @throws dev.rpcparallel.RemoteException if the worker's {@code initConnectionState} throws
+     *     (the worker is then shut down)
      */
     public ManagedWorker<W> start() {
       SpawnOptions withEvents = options.toBuilder().onFailure(withListener(options)).build();

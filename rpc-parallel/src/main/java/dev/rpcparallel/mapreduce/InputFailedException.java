@@ -10,6 +10,7 @@ import dev.rpcparallel.RemoteException;
 public final class InputFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The position of the input the function failed on, from 0. */
   private final long index;
 
   /**

@@ -26,10 +26,25 @@ import dev.rpcparallel.codec.Codec;
  * @param <O> outputs
  */
 public interface MapFunction<P, I, O> {
+  /**
+   * The codec of the parameter: it is encoded once in the master when the pool starts (a failure
+   * to encode it is thrown there) and decoded in each worker before {@link #init}. The shapes of
+   * the three codecs must be the same in master and worker, or the workers fail to start.
+   */
   Codec<P> paramCodec();
 
+  /**
+   * The codec of the inputs: the master encodes them as they are read, each worker decodes those
+   * it is given. An input that fails to encode fails its job with an {@link
+   * IllegalArgumentException} naming the input's index ({@link WorkerPool#submit} throws the
+   * codec's exception to its caller instead).
+   */
   Codec<I> inputCodec();
 
+  /**
+   * The codec of the outputs: each worker encodes them, the master decodes them. An output that
+   * fails to encode fails its input as an exception thrown by {@link #map} would.
+   */
   Codec<O> outputCodec();
 
   /**

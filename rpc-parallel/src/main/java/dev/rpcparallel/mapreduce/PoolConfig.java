@@ -72,6 +72,7 @@ public final class PoolConfig {
     return builder().build();
   }
 
+  /** A builder holding the defaults of the table above. */
   public static Builder builder() {
     return new Builder();
   }
@@ -112,7 +113,13 @@ public final class PoolConfig {
       return this;
     }
 
-    /** Base options of the local workers (name, CONNECTION_CLOSED and redirects are set by the pool). */
+    /**
+     * Base options of the local workers (default {@link SpawnOptions#defaults()}). The pool sets
+     * each worker's name, {@code onFailure} (a logged warning), stdout and stderr, and spawns with
+     * {@code CONNECTION_CLOSED}, whatever these options say.
+     *
+     * @throws NullPointerException if {@code options} is null
+     */
     public Builder spawnOptions(SpawnOptions options) {
       this.spawnOptions = Objects.requireNonNull(options);
       return this;
@@ -120,7 +127,11 @@ public final class PoolConfig {
 
     /**
      * {@code count} more workers started with {@code options}, e.g. a launcher that starts them
-     * on another host.
+     * on another host. The pool overrides the same options as for {@link #spawnOptions}. Giving a
+     * group makes the number of local workers default to 0.
+     *
+     * @throws IllegalArgumentException if {@code count} is negative
+     * @throws NullPointerException if {@code options} is null
      */
     public Builder group(int count, SpawnOptions options) {
       if (count < 0) {
@@ -188,6 +199,8 @@ public final class PoolConfig {
     }
 
     /**
+     * The configuration; it copies the groups, so later changes to the builder do not reach it.
+     *
      * @throws IllegalArgumentException if there would be no worker at all
      */
     public PoolConfig build() {

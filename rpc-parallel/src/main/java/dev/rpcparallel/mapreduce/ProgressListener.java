@@ -7,5 +7,8 @@ package dev.rpcparallel.mapreduce;
  */
 @FunctionalInterface
 public interface ProgressListener {
+  /**
+   * Receives one report. If it throws, the exception is logged (SLF4J warning) and the job goes on.
+   */
   void onProgress(Progress progress);
 }

@@ -17,10 +17,24 @@ import dev.rpcparallel.codec.Codec;
  * @param <A> accumulators
  */
 public interface ReduceFunction<P, I, A> {
+  /**
+   * The codec of the parameter: it is encoded once in the master when the pool starts (a failure
+   * to encode it is thrown there) and decoded in each worker before {@link #init}. The shapes of
+   * the three codecs must be the same in master and worker, or the workers fail to start.
+   */
   Codec<P> paramCodec();
 
+  /**
+   * The codec of the inputs: the master encodes them as they are read, each worker decodes those
+   * it is given. An input that fails to encode fails the job with an {@link
+   * IllegalArgumentException} naming the input's index.
+   */
   Codec<I> inputCodec();
 
+  /**
+   * The codec of the accumulators: workers encode the accumulator of each batch and of each
+   * combine, and decode the two they are given to combine; the master decodes the final one.
+   */
   Codec<A> accumulatorCodec();
 
   /** Prepares this worker's instance; runs once per worker, before anything else. */
