@@ -155,6 +155,9 @@ public final class RpcParallel implements AutoCloseable {
   public <W extends WorkerSpec<A, ?, ?, ?>, A> ForegroundWorker<W> spawnInForeground(W spec, A initArg, SpawnOptions options) {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(options, "options");
+    if (options.shutdownOn() == ShutdownOn.CONNECTION_CLOSED) {
+      throw new IllegalArgumentException("ShutdownOn.CONNECTION_CLOSED needs a connection: use spawnAndConnect");
+    }
     return engine.spawner().spawnInForeground(spec, initArg, options);
   }
 

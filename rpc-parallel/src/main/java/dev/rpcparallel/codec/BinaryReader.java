@@ -228,6 +228,9 @@ public final class BinaryReader {
 
   /** Exactly {@code n} bytes without a prefix. */
   public byte[] readRaw(int n) {
+    if (n < 0) {
+      throw error("bytes", "negative length " + n);
+    }
     need(n, "bytes");
     byte[] out = new byte[n];
     in.get(out);

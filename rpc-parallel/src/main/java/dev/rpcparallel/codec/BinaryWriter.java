@@ -122,10 +122,13 @@ public final class BinaryWriter {
    * {@link BinaryReader#readBytes()} reads them.
    *
    * @throws CodecException if {@code len} is negative
-   * @throws IndexOutOfBoundsException if the range does not lie within {@code bytes} (the length
-   *     prefix is then already written)
+   * @throws IndexOutOfBoundsException if the range does not lie within {@code bytes} (nothing is
+   *     written then)
    */
   public BinaryWriter writeBytes(byte[] bytes, int off, int len) {
+    if (len >= 0) {
+      java.util.Objects.checkFromIndexSize(off, len, bytes.length);
+    }
     writeLength(len);
     return writeRaw(bytes, off, len);
   }

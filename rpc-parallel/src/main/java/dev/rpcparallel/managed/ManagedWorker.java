@@ -457,7 +457,7 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
         if (own != null) {
           own.accept(e);
         } else {
-          log.warn("{}", e.getMessage(), e); // what SpawnOptions does without an onFailure
+          log.error("{}", e.getMessage(), e); // what SpawnOptions does without an onFailure
         }
         l.onFailure(e);
       };
