@@ -29,8 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * call's handler, failing on its query later, "abandoned" its stream by removing whatever stream
  * was registered under the id: the pipe's. The pipe's handler then waited for credit no frame
  * could reach (CREDIT and ABORT for the id found nothing, and the connection's close did not
- * abort it), for ever: 200 rounds parked ~128 handler threads per connection, for good; 36
- * connections of it parked thousands and the worker failed with OutOfMemoryError.
+ * abort it), for ever: 200 rounds on one connection left all 128 admitted pipes' handler
+ * threads parked, after ABORT of every id and after the close; repeated on 36 connections, the
+ * worker parked thousands of threads and failed with OutOfMemoryError.
  *
  * <p>Now a call keeps its id (and its call and stream slots) until its handler returns, and a
  * stream removes only its own registry entry. So a CALL that reuses the id of an aborted call

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * <b>Attack: calls the worker refuses at once, from a peer that never reads the refusals.</b> A
  * raw peer sends 7-byte CALLs of function #127, which the worker does not have (all with id 1,
- * free again as soon as its call is refused), from a background thread, up to 9.4 million of them
+ * free again as soon as its call is refused), from a background thread, up to 9.6 million of them
  * (64 MiB), and never reads its socket. The worker's link thread answers each at once with an
  * ERROR frame of ~50 bytes ({@code UNKNOWN_FUNCTION}): such answers never wait for the write
  * buffer, and nothing of a refused call counts in the read buffer.
