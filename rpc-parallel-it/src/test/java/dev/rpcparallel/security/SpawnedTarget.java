@@ -3,6 +3,7 @@ package dev.rpcparallel.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.Connection;
+import dev.rpcparallel.Redirect;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
@@ -43,10 +44,16 @@ final class SpawnedTarget implements AutoCloseable {
   final long pid;
 
   SpawnedTarget(String name, String heap) {
+    this(name, heap, Redirect.forward());
+  }
+
+  /** With the worker's stderr going to {@code stderr} (e.g. a file, to count what it logged). */
+  SpawnedTarget(String name, String heap, Redirect stderr) {
     app = RpcParallel.builder().environment(Map.of()).secret(SECRET).build();
     try {
       worker = app.spawn(new SecurityWorker(), 0, SpawnOptions.builder().name(name)
           .jvmOptions(List.of("-XX:+UseSerialGC", "-Xms" + heap, "-Xmx" + heap, "-XX:+AlwaysPreTouch"))
+          .stderr(stderr)
           .build());
       monitor = app.connect(worker);
       pid = monitor.call(SecurityWorker.PID);
