@@ -40,6 +40,8 @@ public final class ServerSession extends Session implements ServerConnection {
   /** Ids of calls in progress: a second CALL with one of them is a protocol violation. */
   private final Set<Long> activeIds = ConcurrentHashMap.newKeySet();
   private final AtomicInteger openStreams = new AtomicInteger();
+  /** Calls whose slots are taken: not yet answered or ended, or whose handler still runs. */
+  private final AtomicInteger busyCalls = new AtomicInteger();
   /** Handlers waiting for the connection to drain before they start (see {@link #start}). */
   private final java.util.ArrayDeque<Runnable> notStarted = new java.util.ArrayDeque<>();
   private final byte[] serverNonce = Auth.nonce();
@@ -231,7 +233,8 @@ public final class ServerSession extends Session implements ServerConnection {
     }
     ServerMethod m = dispatch.method(index);
     boolean stream = m != null && m.kind() != FunctionKind.RPC && m.kind() != FunctionKind.ONE_WAY;
-    int streams = stream ? openStreams.incrementAndGet() : 0; // released by the call's end()
+    int busy = busyCalls.incrementAndGet(); // both released once the call is over (Call.finishPart)
+    int streams = stream ? openStreams.incrementAndGet() : 0;
     Call call = new Call(id, body, offset, stream);
     if (m == null) {
       call.fail(new WireException(ErrorCode.UNKNOWN_FUNCTION, "worker " + acceptor.workerName() + " has no function #" + index));
@@ -242,7 +245,7 @@ public final class ServerSession extends Session implements ServerConnection {
       call.fail(new WireException(ErrorCode.PROTOCOL_ERROR, "'" + m.name() + "' is one-way but was called as a call"));
       return;
     }
-    if (activeIds.size() > config.maxConcurrentCalls()) {
+    if (busy > config.maxConcurrentCalls()) {
       call.fail(new WireException(ErrorCode.LIMIT_EXCEEDED, "worker " + acceptor.workerName() + " runs at most "
           + config.maxConcurrentCalls() + " calls at once per connection"));
       return;
@@ -371,9 +374,10 @@ public final class ServerSession extends Session implements ServerConnection {
     private final boolean stream;
     private final AtomicBoolean ended = new AtomicBoolean();
     /**
-     * What must finish before the call's id and slots are free: its protocol life (answered, or
-     * its stream ended) and, once a handler is given it, the handler's return. A peer's ABORT ends
-     * the first only: the handler still runs, and keeps its slots (and its id) until it returns.
+     * What must finish before the call's slots are free: its protocol life (answered, or its
+     * stream ended) and, once a handler is given it, the handler's return. A peer's ABORT ends the
+     * first only: the handler still runs and keeps its slots until it returns (so ABORT cannot
+     * get around the limits), though its id is free again.
      */
     private final java.util.concurrent.atomic.AtomicInteger unfinished = new java.util.concurrent.atomic.AtomicInteger(1);
     /** The call was answered (OK or ERROR): later answers are dropped. */
@@ -388,9 +392,16 @@ public final class ServerSession extends Session implements ServerConnection {
       this.stream = stream;
     }
 
-    /** The call's protocol life is over (answered, or its stream ended). */
+    /**
+     * The call's protocol life is over (it is being answered, or its stream ended): its id is free
+     * for a new CALL from now on. Runs before the answer or END is sent, so a peer that reuses the
+     * id as soon as it has the answer is never refused.
+     */
     private void end() {
       if (ended.compareAndSet(false, true)) {
+        if (id >= 0) {
+          activeIds.remove(id);
+        }
         finishPart();
       }
     }
@@ -404,10 +415,10 @@ public final class ServerSession extends Session implements ServerConnection {
       finishPart();
     }
 
-    /** Frees the call's slots once nothing of it is left; the next CALL may then reuse its id. */
+    /** Frees the call's slots once nothing of it is left. */
     private void finishPart() {
       if (unfinished.decrementAndGet() == 0 && id >= 0) {
-        activeIds.remove(id);
+        busyCalls.decrementAndGet();
         if (stream) {
           openStreams.decrementAndGet();
         }
@@ -438,10 +449,10 @@ public final class ServerSession extends Session implements ServerConnection {
         if (!answered.compareAndSet(false, true)) {
           return false;
         }
-        send(w, "the result of '" + name + "'");
         if (!endsWithItsStream) {
-          end();
+          end(); // before the answer: the id is free once the peer has it
         }
+        send(w, "the result of '" + name + "'");
         return true;
       } catch (WireException e) {
         fail(e);
@@ -453,6 +464,9 @@ public final class ServerSession extends Session implements ServerConnection {
 
     @Override
     public boolean fail(Throwable error) {
+      if (endsWithItsStream && ended.get()) {
+        return false; // its stream ended (or the peer aborted it): nothing more goes out under its id
+      }
       end(); // whatever kind: the caller gets no stream after an error
       if (isClosed() || !answered.compareAndSet(false, true)) {
         return false;
