@@ -25,7 +25,6 @@ import java.util.function.Consumer;
  * <pre>
  * [WORKER STDOUT]: HELLO
  * [WORKER STDOUT]: HELLO2
- * [WORKER STDERR]: rpc-parallel worker foreground: shutdown requested; exiting with status 0
  * worker exited with status 0
  * </pre>
  */

@@ -43,7 +43,9 @@ public final class WorkerRuntime {
     this.policy = new ExitPolicy(config.mode(), config.connectionTimeout(), scheduler, new ExitPolicy.Listener() {
       @Override
       public void exit(int status, String why) {
-        err.println("rpc-parallel worker " + config.nameOrId() + ": " + why + "; exiting with status " + status);
+        if (status != 0) { // an orderly exit (shutdown, the initial connection closed) is silent
+          err.println("rpc-parallel worker " + config.nameOrId() + ": " + why + "; exiting with status " + status);
+        }
         exit.complete(status);
         if (!serving) {
           // Still starting (e.g. inside initWorkerState): the main thread cannot return yet.
