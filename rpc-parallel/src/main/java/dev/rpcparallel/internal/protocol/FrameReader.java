@@ -41,6 +41,12 @@ public final class FrameReader {
   /** The largest frame a byte array can hold: larger limits are treated as this one. */
   private static final long MAX_FRAME = Integer.MAX_VALUE - 8;
   private static final int TRUSTED_INITIAL_BODY = 1 << 20;
+  /**
+   * How much an authenticated peer's frame buffer grows at a time. Larger than the doubling used
+   * before authentication: a 64 MiB body costs 1 + 8 MiB of copies instead of 63 MiB, while the
+   * buffer stays within 8 times what the peer has sent.
+   */
+  private static final int TRUSTED_GROWTH = 8;
 
   private final Sink sink;
   private long maxFrame;
@@ -61,8 +67,8 @@ public final class FrameReader {
 
   /**
    * Changes the largest frame accepted from now on, once the peer authenticated. Frame buffers
-   * always grow as bytes arrive (doubling), so a peer cannot make us allocate much more than it
-   * sent; an authenticated peer's frames start at a larger buffer.
+   * always grow as bytes arrive, so a peer cannot make us allocate much more than it sent; an
+   * authenticated peer's frames start at a larger buffer (1 MiB) that grows eightfold at a time.
    */
   public void trust(long maxFrame) {
     this.maxFrame = Math.min(maxFrame, MAX_FRAME);
@@ -104,7 +110,7 @@ public final class FrameReader {
       }
       int n = Math.min(in.remaining(), bodyLength - bodyFilled);
       if (bodyFilled + n > body.length) {
-        body = Arrays.copyOf(body, (int) Math.min(bodyLength, Math.max((long) body.length * 2, bodyFilled + n)));
+        body = Arrays.copyOf(body, (int) Math.min(bodyLength, Math.max((long) body.length * (trusted ? TRUSTED_GROWTH : 2), bodyFilled + n)));
       }
       in.get(body, bodyFilled, n);
       bodyFilled += n;
