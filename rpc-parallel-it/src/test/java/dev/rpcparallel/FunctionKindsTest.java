@@ -286,6 +286,18 @@ class FunctionKindsTest {
     }
   }
 
+  /** A state handler that throws (after writing an update) fails the caller's openState; it used to hang. */
+  @Test
+  @Timeout(30)
+  void stateRpcWhoseHandlerThrowsFailsTheCaller() {
+    try (Connection<TestWorker> c = app.connect(worker, "c1")) {
+      assertThatThrownBy(() -> c.openState(TestWorker.STATE, -1))
+          .isInstanceOf(RemoteException.class)
+          .hasMessageContaining("negative count -1");
+      assertThat(c.openState(TestWorker.STATE, 2).state()).as("the connection still works").isEqualTo("hello world ");
+    }
+  }
+
   @Test
   void logSubscribersFanOutAndUnsubscribeOnClose() {
     try (Connection<TestWorker> c = app.connect(worker, "c1")) {

@@ -85,6 +85,38 @@ class CallIdReuseAfterAbortAttackTest {
     }
   }
 
+  /**
+   * A state call aborted while its handler waits, its id reused at once by another call: when the
+   * old handler returns its state, the state is not sent under the reused id (found by the second
+   * attack review: the state went out as a second OK for the id).
+   */
+  @Test
+  void anAbortedStateCallSendsNoStateUnderItsReusedId() throws Exception {
+    try (SpawnedTarget t = new SpawnedTarget("state-abort-reuse", "128m")) {
+      try (RawPeer p = t.openRaw()) {
+        p.sendCall(7, t.index(SecurityWorker.GATED_STATE), Codecs.INT.toBytes(42));
+        p.sendAbort(7);
+        Await.until(Duration.ofSeconds(20), "the aborted state call's handler at the gate", () -> t.busyHandlers() == 1);
+        p.sendCall(7, t.index(SecurityWorker.BLOB), Codecs.INT.toBytes(10));
+        p.setReadTimeout(10_000);
+        RawPeer.Frame answer = p.readNonHeartbeat();
+        assertThat((int) answer.type()).as("the answer to the reused id").isEqualTo((int) FrameType.OK);
+        assertThat(answer.body().readUnsignedVarLong()).isEqualTo(7);
+        t.monitor.call(SecurityWorker.OPEN_GATE);
+        t.awaitNoBusyHandlers();
+        p.sendCall(SENTINEL, t.index(SecurityWorker.BLOB), Codecs.INT.toBytes(1));
+        RawPeer.Frame f;
+        while ((f = p.readNonHeartbeat()) != null && f.type() == FrameType.CREDIT) {
+          // credit for nothing is harmless
+        }
+        assertThat(f).as("the next frame after the aborted state call's handler returned").isNotNull();
+        assertThat((int) f.type()).as("no state of the aborted call, only the sentinel's answer").isEqualTo((int) FrameType.OK);
+        assertThat(f.body().readUnsignedVarLong()).isEqualTo(SENTINEL);
+      }
+      t.assertServesANewConnection();
+    }
+  }
+
   @Test
   void abortedStateCallsWhoseIdsPipesReuseLeaveNoHandlerParked() throws Exception {
     try (SpawnedTarget t = new SpawnedTarget("id-reuse-state-abort", "256m")) {
@@ -161,14 +193,17 @@ class CallIdReuseAfterAbortAttackTest {
       }
       // Every reuse was a new call. Pipes refused (their slots were still held by state calls whose
       // handlers had not returned, or by earlier pipes) got LIMIT_EXCEEDED; the others wait for
-      // credit, each reachable by its id.
+      // credit, each reachable by its id. A state call may be refused too, under the same id, so
+      // an id with one refusal may still have an admitted pipe: at least this many pipes wait.
       int refused = 0;
       for (int id = 1; id <= IDS; id++) {
         refused += errors.get(id) > 0 ? 1 : 0;
       }
-      int admitted = IDS - refused;
-      assertThat(admitted).as("pipes admitted").isBetween(1, maxStreams);
-      Await.until(Duration.ofSeconds(30), admitted + " pipes waiting for credit", () -> t.busyHandlers() == admitted);
+      int admittedAtLeast = IDS - refused;
+      assertThat(admittedAtLeast).as("pipes admitted (at least)").isBetween(1, maxStreams);
+      Await.until(Duration.ofSeconds(30), admittedAtLeast + " pipes waiting for credit",
+          () -> t.busyHandlers() >= admittedAtLeast);
+      assertThat(t.busyHandlers()).as("pipes waiting for credit").isLessThanOrEqualTo(maxStreams);
       for (int id = 1; id <= IDS; id++) {
         p.sendAbort(id);
       }

@@ -185,8 +185,8 @@ final class MethodTable<S, T> implements Implementations<S, T> {
             try {
               st = handler.handle(ws, cs, call.query(query), StreamAdapters.writer(out));
             } catch (Throwable t) {
+              call.fail(t); // before abandoning the stream: that ends the call, and would drop the error
               out.abandon(); // the caller gets the error instead of a state: no updates follow
-              call.fail(t);
               return;
             }
             if (!call.reply(state, st)) {
@@ -216,13 +216,16 @@ final class MethodTable<S, T> implements Implementations<S, T> {
         return method(call -> {
           InboundStream<U> in = call.inbound(update);
           return () -> {
+            R result;
             try {
-              call.reply(response, handler.handle(ws, cs, call.query(query), StreamAdapters.reader(in)));
+              result = handler.handle(ws, cs, call.query(query), StreamAdapters.reader(in));
             } catch (Throwable t) {
+              in.close(); // ABORT (if the updates had not ended) before the answer frees the id
               call.fail(t);
-            } finally {
-              in.close();
+              return;
             }
+            in.close(); // likewise: nothing goes out under the id after the answer
+            call.reply(response, result);
           };
         });
       }

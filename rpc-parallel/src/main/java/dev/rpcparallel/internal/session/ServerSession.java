@@ -437,8 +437,8 @@ public final class ServerSession extends Session implements ServerConnection {
 
     @Override
     public <R> boolean reply(Codec<R> codec, R value) {
-      if (isClosed() || answered.get()) {
-        return false;
+      if (isClosed() || answered.get() || (endsWithItsStream && ended.get())) {
+        return false; // (the last: the peer aborted its stream; nothing more goes out under its id)
       }
       BinaryWriter w = Frames.start(FrameType.OK);
       w.writeUnsignedVarLong(id);
