@@ -43,7 +43,7 @@ public final class WorkerRuntime {
     this.policy = new ExitPolicy(config.mode(), config.connectionTimeout(), scheduler, new ExitPolicy.Listener() {
       @Override
       public void exit(int status, String why) {
-        if (status != 0) { // an orderly exit (shutdown, the initial connection closed) is silent
+        if (!ExitPolicy.isOrderly(status, why)) { // a shutdown, or the master closing the initial connection, is silent
           err.println("rpc-parallel worker " + config.nameOrId() + ": " + why + "; exiting with status " + status);
         }
         exit.complete(status);

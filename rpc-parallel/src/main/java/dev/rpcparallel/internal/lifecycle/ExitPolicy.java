@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 public final class ExitPolicy {
   /** Exit status of an orderly shutdown. */
   public static final int EXIT_OK = 0;
+  private static final String SHUTDOWN_REQUESTED = "shutdown requested";
+  private static final String INITIAL_CLOSED = "initial connection closed: ";
   /** Exit status of a failure (as the original). */
   public static final int EXIT_FAILURE = 254;
   /** How long after the decision the JVM is halted if it has not exited by itself. */
@@ -104,7 +106,17 @@ public final class ExitPolicy {
 
   /** The initial connection closed, for any reason. */
   public void initialConnectionClosed(String reason) {
-    decide(EXIT_OK, "initial connection closed: " + reason);
+    decide(EXIT_OK, INITIAL_CLOSED + reason);
+  }
+
+  /**
+   * Whether an exit is an orderly one, which the worker does not announce on its stderr: a
+   * shutdown request, or the initial connection closed by the master's {@code Connection.close()}.
+   * Any other status-0 exit (the initial connection lost to EOF, a heartbeat timeout, a protocol
+   * error...) is announced, so its reason is not lost.
+   */
+  public static boolean isOrderly(int status, String why) {
+    return status == EXIT_OK && (why.equals(SHUTDOWN_REQUESTED) || why.equals(INITIAL_CLOSED + "closed by client"));
   }
 
   /** {@code initConnectionState} threw for a connection. */
@@ -116,7 +128,7 @@ public final class ExitPolicy {
 
   /** The built-in shutdown function was called. */
   public void shutdownRequested() {
-    decide(EXIT_OK, "shutdown requested");
+    decide(EXIT_OK, SHUTDOWN_REQUESTED);
   }
 
   /**

@@ -202,4 +202,15 @@ class ExitPolicyTest {
     assertThat(halts).isEmpty();
     assertThat(p.decided()).isNull();
   }
+
+  /** Orderly exits print nothing; every other exit, status 0 included, says why on stderr. */
+  @Test
+  void onlyAShutdownOrTheMastersCloseIsAnOrderlyExit() {
+    assertThat(ExitPolicy.isOrderly(0, "shutdown requested")).isTrue();
+    assertThat(ExitPolicy.isOrderly(0, "initial connection closed: closed by client")).isTrue();
+    assertThat(ExitPolicy.isOrderly(0, "initial connection closed: EOF")).isFalse();
+    assertThat(ExitPolicy.isOrderly(0, "initial connection closed: no heartbeat received for 30s")).isFalse();
+    assertThat(ExitPolicy.isOrderly(254, "shutdown requested")).isFalse();
+    assertThat(ExitPolicy.isOrderly(254, "connection to the master lost: EOF")).isFalse();
+  }
 }
