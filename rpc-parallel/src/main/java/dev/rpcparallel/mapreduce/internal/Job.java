@@ -91,7 +91,14 @@ abstract class Job<W extends Job.Work> implements Pool.Listener {
     // Sent without the lock: a call that fails at once completes on this thread.
     for (W w : sends) {
       long task = w.task;
-      w.send(s.connection, task).whenComplete((bytes, e) -> done(task, bytes, e));
+      s.connection.sendAsync(PoolWorker.ENQUEUE, task); // the worker runs tasks in this order
+      w.send(s.connection, task).whenComplete((bytes, e) -> {
+        if (e != null && !s.dead) {
+          // The call may never have reached the worker (e.g. refused here): take it out of line.
+          s.connection.sendAsync(PoolWorker.CANCEL, task);
+        }
+        done(task, bytes, e);
+      });
     }
   }
 

@@ -9,12 +9,11 @@ import dev.rpcparallel.codec.Codec;
 import dev.rpcparallel.codec.Codecs;
 import dev.rpcparallel.mapreduce.MapFunction;
 import dev.rpcparallel.mapreduce.ReduceFunction;
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Semaphore;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -39,28 +38,46 @@ public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWork
     static final Codec<Batch> CODEC = Codecs.derive(Batch.class);
   }
 
+  /** Two accumulators to combine, left then right, as task {@code task}. */
+  public record Combine(long task, byte[] left, byte[] right) {
+    static final Codec<Combine> CODEC = Codecs.derive(Combine.class);
+  }
+
   /** Maps a batch; answers the outputs encoded one after the other, in order. */
   public static final Rpc<PoolWorker, Batch, byte[]> MAP = Rpc.of("pool.map", Batch.CODEC, Codecs.BYTES);
   public static final Rpc<PoolWorker, Batch, byte[]> MAP_REDUCE = Rpc.of("pool.map_reduce", Batch.CODEC, Codecs.BYTES);
-  public static final Rpc<PoolWorker, List<byte[]>, byte[]> COMBINE = Rpc.of("pool.combine", Codecs.list(Codecs.BYTES), Codecs.BYTES);
+  public static final Rpc<PoolWorker, Combine, byte[]> COMBINE = Rpc.of("pool.combine", Combine.CODEC, Codecs.BYTES);
+  /**
+   * Sent just before a task's call on the same connection: queues the task, so the worker runs
+   * its tasks in the order the master sent them (one-ways are handled in order, and a call starts
+   * only after the one-ways sent before it; the calls' own handler threads race for the turn).
+   */
+  public static final OneWay<PoolWorker, Long> ENQUEUE = OneWay.of("pool.enqueue", Codecs.LONG);
   public static final OneWay<PoolWorker, Long> CANCEL = OneWay.of("pool.cancel", Codecs.LONG);
 
   /** The worker's state: the function and what is running. */
   public static final class State {
     final Runner runner;
     /**
-     * One batch runs at a time, the next waits here (a worker is one unit of parallelism, as a
-     * process of Python's Pool or of the original is: N workers use N cores).
+     * Tasks in the order the master sent them; only the first runs, the others wait (a worker is
+     * one unit of parallelism, as a process of Python's Pool or of the original is: N workers use
+     * N cores). Guarded by this state's monitor, which waiting tasks wait on.
      */
-    final Semaphore turn = new Semaphore(1, true);
+    final ArrayDeque<Long> queue = new ArrayDeque<>();
     final Map<Long, Thread> running = new ConcurrentHashMap<>();
     /** Tasks cancelled before they started (the last few hundred; older ones have long run). */
-    final Set<Long> cancelledEarly = Collections.newSetFromMap(new LinkedHashMap<>() {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-        return size() > 512;
-      }
-    });
+    final Set<Long> cancelledEarly = recent();
+    /** Tasks that have finished (the last few hundred), so a late ENQUEUE cannot queue them again. */
+    final Set<Long> finished = recent();
+
+    private static Set<Long> recent() {
+      return Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+          return size() > 512;
+        }
+      });
+    }
 
     State(Runner runner) {
       this.runner = runner;
@@ -98,16 +115,27 @@ public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWork
   @Override
   public void implement(Implementations<State, Void> table) {
     table
-        .rpc(MAP, (s, c, b) -> run(s, b, () -> s.runner.mapAll(b)))
-        .rpc(MAP_REDUCE, (s, c, b) -> run(s, b, () -> s.runner.reduceAll(b)))
-        .rpc(COMBINE, (s, c, pair) -> inTurn(s, () -> s.runner.combine(pair.get(0), pair.get(1))))
+        .rpc(MAP, (s, c, b) -> run(s, b.task(), () -> s.runner.mapAll(b)))
+        .rpc(MAP_REDUCE, (s, c, b) -> run(s, b.task(), () -> s.runner.reduceAll(b)))
+        .rpc(COMBINE, (s, c, pair) -> run(s, pair.task(), () -> s.runner.combine(pair.left(), pair.right())))
+        .oneWay(ENQUEUE, (s, c, task) -> {
+          synchronized (s) {
+            if (!s.queue.contains(task) && !s.running.containsKey(task) && !s.finished.contains(task)
+                && !s.cancelledEarly.contains(task)) {
+              s.queue.addLast(task);
+            }
+          }
+        })
         .oneWay(CANCEL, (s, c, task) -> {
           synchronized (s) {
             Thread t = s.running.get(task);
             if (t != null) {
-              t.interrupt();
-            } else {
+              t.interrupt(); // running, or waiting for its turn
+            } else if (!s.finished.contains(task)) {
               s.cancelledEarly.add(task);
+              if (s.queue.remove(task)) {
+                s.notifyAll(); // it may have been first: the next one's turn
+              }
             }
           }
         });
@@ -117,29 +145,31 @@ public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWork
    * Work that may be cancelled (the thread running or waiting to run task {@code b.task()} is
    * interrupted on CANCEL), run one at a time.
    */
-  private static <T> T run(State s, Batch b, Body<T> body) throws Exception {
+  private static <T> T run(State s, long task, Body<T> body) throws Exception {
     synchronized (s) {
-      if (s.cancelledEarly.remove(b.task())) {
-        throw new InterruptedException("task " + b.task() + " was cancelled before it started");
+      if (s.cancelledEarly.remove(task)) {
+        throw new InterruptedException("task " + task + " was cancelled before it started");
       }
-      s.running.put(b.task(), Thread.currentThread());
+      if (!s.queue.contains(task)) {
+        s.queue.addLast(task); // not announced by ENQUEUE (a master that does not): last in line
+      }
+      s.running.put(task, Thread.currentThread());
     }
     try {
-      return inTurn(s, body); // a CANCEL interrupts the wait for the turn too
-    } finally {
       synchronized (s) {
-        s.running.remove(b.task());
-        Thread.interrupted(); // a CANCEL that came too late must not hit the next task of this thread
+        while (!Long.valueOf(task).equals(s.queue.peekFirst())) { // a CANCEL interrupts the wait too
+          s.wait();
+        }
       }
-    }
-  }
-
-  private static <T> T inTurn(State s, Body<T> body) throws Exception {
-    s.turn.acquire();
-    try {
       return body.run();
     } finally {
-      s.turn.release();
+      synchronized (s) {
+        s.running.remove(task);
+        s.queue.remove(task);
+        s.finished.add(task);
+        s.notifyAll();
+        Thread.interrupted(); // a CANCEL that came too late must not hit the next task of this thread
+      }
     }
   }
 

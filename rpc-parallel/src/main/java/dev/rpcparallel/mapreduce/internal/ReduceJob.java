@@ -44,7 +44,7 @@ final class ReduceJob<I, A> extends Job<ReduceJob.ReduceWork> {
     CompletableFuture<byte[]> send(Connection<PoolWorker> c, long task) {
       return batch != null
           ? c.callAsync(PoolWorker.MAP_REDUCE, new PoolWorker.Batch(task, batch.firstIndex(), batch.count(), batch.items()))
-          : c.callAsync(PoolWorker.COMBINE, List.of(left.acc(), right.acc()));
+          : c.callAsync(PoolWorker.COMBINE, new PoolWorker.Combine(task, left.acc(), right.acc()));
     }
 
     @Override
