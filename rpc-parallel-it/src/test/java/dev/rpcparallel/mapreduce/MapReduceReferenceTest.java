@@ -119,6 +119,14 @@ class MapReduceReferenceTest {
       assertThat(out.hasNext()).isFalse();
     }
     assertThat(Leaks.processes()).as("workers left after close").isEmpty();
+    try (MapStream<Long> out = MapReduce.map(app, one, new AddParam(), 1L, upTo(1_000_000))) {
+      for (long i = 0; i < 5; i++) {
+        assertThat(out.next()).isEqualTo(i + 1);
+      }
+      out.close(); // in the middle of a batch of results already taken off the queue
+      assertThat(out.hasNext()).as("hasNext after close").isFalse();
+    }
+    assertThat(Leaks.processes()).as("workers left after close").isEmpty();
     try (MapStream<Indexed<Long>> out = MapReduce.mapUnordered(app, one, new AddParam(), 1L, upTo(1_000_000))) {
       Indexed<Long> first = out.next();
       assertThat(first.value()).isEqualTo(first.index() + 1);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.RpcParallelException;
 import dev.rpcparallel.fixtures.Await;
+import dev.rpcparallel.mapreduce.MapReduce;
 import dev.rpcparallel.fixtures.mapreduce.AddParam;
 import dev.rpcparallel.fixtures.mapreduce.FailingInit;
 import dev.rpcparallel.fixtures.mapreduce.Sleeper;
@@ -111,6 +112,29 @@ class WorkerPoolTest {
     assertThatThrownBy(job::hasNext).isInstanceOf(RpcParallelException.class).hasMessageContaining("the pool was closed");
     assertThat(Leaks.processes()).as("workers left after close").isEmpty();
     assertThatThrownBy(() -> pool.submit(1L).join()).cause().hasMessageContaining("the pool is closed");
+    // Jobs started on a closed pool fail at once (they used to wait for ever).
+    assertThatThrownBy(() -> pool.map(List.of(1L)).hasNext())
+        .isInstanceOf(RpcParallelException.class).hasMessageContaining("the pool is closed");
+    assertThatThrownBy(() -> pool.mapUnordered(List.of(1L)).hasNext())
+        .isInstanceOf(RpcParallelException.class).hasMessageContaining("the pool is closed");
+    assertThatThrownBy(() -> pool.findFirst(List.of(1L), x -> true))
+        .isInstanceOf(RpcParallelException.class).hasMessageContaining("the pool is closed");
+    assertThat(pool.workers()).as("workers of a closed pool").isZero();
+    assertThatThrownBy(() -> pool.submit(1L, null)).isInstanceOf(NullPointerException.class).hasMessage("deadline");
+  }
+
+  /** Misuse gets errors that name what is wrong (found by a new user's trial). */
+  @Test
+  void aClosedApplicationOrANullFunctionIsRefusedClearly() {
+    PoolConfig one = PoolConfig.builder().localWorkers(1).build();
+    assertThatThrownBy(() -> MapReduce.map(app, one, null, 1L, List.of(1L)))
+        .isInstanceOf(NullPointerException.class).hasMessage("function");
+    RpcParallel closed = RpcParallel.create();
+    closed.close();
+    assertThatThrownBy(() -> MapReduce.map(closed, one, new AddParam(), 1L, List.of(1L)))
+        .isInstanceOf(IllegalStateException.class).hasMessage("this RpcParallel instance is closed");
+    assertThatThrownBy(() -> WorkerPool.start(closed, one, new AddParam(), 1L))
+        .isInstanceOf(IllegalStateException.class).hasMessage("this RpcParallel instance is closed");
   }
 
   @Test

@@ -36,7 +36,7 @@ public final class MapReduce {
    */
   public static <P, I, O> MapStream<O> map(
       RpcParallel app, PoolConfig config, MapFunction<P, I, O> function, P param, Iterable<? extends I> inputs) {
-    Objects.requireNonNull(inputs, "inputs");
+    requireArguments(app, config, function, inputs);
     Pool pool = start(app, config, function, function.paramCodec().toBytes(param));
     try {
       return Jobs.map(pool, function.inputCodec(), function.outputCodec(), inputs, true);
@@ -49,7 +49,7 @@ public final class MapReduce {
   /** As {@link #map}, results in the order they finish, with their input's index ({@code map_unordered}). */
   public static <P, I, O> MapStream<Indexed<O>> mapUnordered(
       RpcParallel app, PoolConfig config, MapFunction<P, I, O> function, P param, Iterable<? extends I> inputs) {
-    Objects.requireNonNull(inputs, "inputs");
+    requireArguments(app, config, function, inputs);
     Pool pool = start(app, config, function, function.paramCodec().toBytes(param));
     try {
       return Jobs.mapUnordered(pool, function.inputCodec(), function.outputCodec(), inputs, true);
@@ -66,7 +66,7 @@ public final class MapReduce {
    */
   public static <P, I, T> Optional<T> findMap(
       RpcParallel app, PoolConfig config, MapFunction<P, I, Optional<T>> function, P param, Iterable<? extends I> inputs) {
-    Objects.requireNonNull(inputs, "inputs");
+    requireArguments(app, config, function, inputs);
     try (Pool pool = start(app, config, function, function.paramCodec().toBytes(param))) {
       return Jobs.find(pool, function.inputCodec(), function.outputCodec(), inputs, Optional::isPresent).flatMap(o -> o);
     }
@@ -95,10 +95,18 @@ public final class MapReduce {
 
   private static <P, I, A> Optional<A> reduce(
       RpcParallel app, PoolConfig config, ReduceFunction<P, I, A> function, P param, Iterable<? extends I> inputs, boolean ordered) {
-    Objects.requireNonNull(inputs, "inputs");
+    requireArguments(app, config, function, inputs);
     try (Pool pool = start(app, config, function, function.paramCodec().toBytes(param))) {
       return Jobs.reduce(pool, function.inputCodec(), function.accumulatorCodec(), inputs, ordered);
     }
+  }
+
+  /** Null checks before anything uses the arguments (the parameter is encoded with the function's codec). */
+  private static void requireArguments(RpcParallel app, PoolConfig config, Object function, Object inputs) {
+    Objects.requireNonNull(app, "app");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(function, "function");
+    Objects.requireNonNull(inputs, "inputs");
   }
 
   private static Pool start(RpcParallel app, PoolConfig config, Object function, byte[] param) {

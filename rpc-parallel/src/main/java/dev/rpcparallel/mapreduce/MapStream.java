@@ -12,7 +12,9 @@ import java.util.stream.StreamSupport;
  * buffer without bound. {@link #hasNext()} blocks until a result, the end, or the job's failure
  * (thrown: an {@link InputFailedException}, with the input's index, if the function threw; an {@link dev.rpcparallel.RpcParallelException} if a worker was lost and retries were
  * off or ran out). {@link #close()} before the end stops the job, and ends the workers if the
- * job started them. Not thread-safe: one consumer thread; {@link #close()} may come from any.
+ * job started them; after it, {@link #hasNext()} is false. Not thread-safe: one consumer thread;
+ * {@link #close()} may come from any. When the job fails, results already queued are delivered
+ * first; results not yet queued then (in flight, or held back for order) are dropped.
  *
  * @param <T> the results
  */

@@ -97,7 +97,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
    * drops a queued task, or interrupts the function's thread in its worker.
    */
   public CompletableFuture<O> submit(I input, Duration deadline) {
-    if (deadline.isNegative()) {
+    if (Objects.requireNonNull(deadline, "deadline").isNegative()) {
       throw new IllegalArgumentException("deadline must not be negative, got " + deadline);
     }
     return tasks.submit(input, deadline);
@@ -107,7 +107,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
    * Maps {@code inputs}; the results come in input order as they are ready. The inputs are read
    * lazily, on library threads, as workers need them (pass {@code stream::iterator} for a {@link
    * java.util.stream.Stream}). Closing the stream before its end stops the job (the workers drop
-   * what they run for it); the pool stays.
+   * what they run for it); the pool stays. On a closed pool, the stream fails at once ({@link
+   * dev.rpcparallel.RpcParallelException} of kind {@code CANCELLED}, "the pool is closed").
    */
   public MapStream<O> map(Iterable<? extends I> inputs) {
     return Jobs.map(pool, function.inputCodec(), function.outputCodec(), inputs, false);
@@ -121,13 +122,14 @@ public final class WorkerPool<I, O> implements AutoCloseable {
   /**
    * Maps {@code inputs} until a result satisfies {@code hit}, then stops the other workers'
    * work on this job. Blocks. The result is the first hit to arrive, not necessarily that of the
-   * earliest input; empty if no result satisfies {@code hit}.
+   * earliest input; empty if no result satisfies {@code hit}. Throws {@link
+   * dev.rpcparallel.RpcParallelException} (kind {@code CANCELLED}) on a closed pool.
    */
   public Optional<O> findFirst(Iterable<? extends I> inputs, Predicate<? super O> hit) {
     return Jobs.find(pool, function.inputCodec(), function.outputCodec(), inputs, hit);
   }
 
-  /** The number of live workers (dead ones being replaced are not counted). */
+  /** The number of live workers (dead ones being replaced are not counted); 0 once closed. */
   public int workers() {
     return pool.workers();
   }

@@ -24,7 +24,8 @@ final class OutputQueue<T> implements MapStream<T> {
   private int buffered;
   private boolean ended;
   private Throwable failure;
-  private boolean closed;
+  /** Written under the lock; volatile so that {@link #hasNext} sees a close without taking it. */
+  private volatile boolean closed;
   private Iterator<T> current = java.util.Collections.emptyIterator();
 
   /**
@@ -70,6 +71,9 @@ final class OutputQueue<T> implements MapStream<T> {
 
   @Override
   public boolean hasNext() {
+    if (closed) {
+      return false; // nothing more after close(), not even what was already taken off the queue
+    }
     if (current.hasNext()) {
       return true;
     }

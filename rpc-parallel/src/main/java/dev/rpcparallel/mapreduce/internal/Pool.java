@@ -209,17 +209,24 @@ public final class Pool implements AutoCloseable {
     return slots.size();
   }
 
-  /** The number of live workers. */
+  /** The number of live workers: 0 once the pool is closing. */
   public int workers() {
-    return slots.size();
+    return closing ? 0 : slots.size();
   }
 
   Plan plan() {
     return plan;
   }
 
+  /** Adds a job; a job added once the pool is closing ends at once ("the pool is closed"). */
   void addListener(Listener l) {
-    listeners.add(l);
+    synchronized (this) {
+      if (!closing) { // close() sets closing under this lock, then tells every listener added before
+        listeners.add(l);
+        return;
+      }
+    }
+    l.poolEnded(new RpcParallelException(RpcParallelException.Kind.CANCELLED, "the pool is closed"));
   }
 
   void removeListener(Listener l) {
