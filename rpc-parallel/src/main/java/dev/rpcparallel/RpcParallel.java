@@ -9,7 +9,9 @@ import dev.rpcparallel.internal.engine.WorkerRuntime;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
@@ -271,8 +273,16 @@ public final class RpcParallel implements AutoCloseable {
     return withConnection(worker, null, body);
   }
 
-  private ExecutorService engineExecutor() {
-    return engine.executor();
+  /** The library's threads; on a closed instance, the async forms throw as their blocking forms do. */
+  private Executor engineExecutor() {
+    ExecutorService threads = engine.executor();
+    return task -> {
+      try {
+        threads.execute(task);
+      } catch (RejectedExecutionException closed) {
+        throw new IllegalStateException("this RpcParallel instance is closed", closed);
+      }
+    };
   }
 
   /**
