@@ -11,6 +11,7 @@ import dev.rpcparallel.fixtures.LifecycleWorker;
 import dev.rpcparallel.testing.Leaks;
 import dev.rpcparallel.testing.NoLeaks;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -121,15 +122,15 @@ class ManagedWorkerTest {
       long first = m.call(LifecycleWorker.PID, null);
       ProcessHandle.of(first).orElseThrow().destroyForcibly();
       long second = -1;
-      int raced = 0;
+      List<String> raced = new ArrayList<>();
       while (second < 0) {
         try {
           second = m.call(LifecycleWorker.PID, null);
         } catch (dev.rpcparallel.ConnectionClosedException e) {
-          raced++; // sent on the old connection before it was seen to close
+          raced.add(e.toString()); // sent on the old connection before it was seen to close
         }
       }
-      assertThat(raced).as("calls that raced the worker's death").isLessThanOrEqualTo(1);
+      assertThat(raced).as("calls that raced the worker's death").hasSizeLessThanOrEqualTo(1);
       assertThat(second).as("the restarted worker").isNotEqualTo(first);
     }
   }
@@ -144,7 +145,8 @@ class ManagedWorkerTest {
       awaitEvent("lost: Lost connection with worker failing");
       awaitEvent("give up: worker failing exited with status");
       assertThat(events).anyMatch(e -> e.startsWith("failure: ") && e.contains("asynchronous exception"));
-      assertThat(events.get(events.size() - 1)).endsWith("supervision is off (Supervision.none())");
+      // onConnectionLost fires whether the exit (give up) or the connection's end is noticed first.
+      assertThat(events).anyMatch(e -> e.startsWith("give up: ") && e.endsWith("supervision is off (Supervision.none())"));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.rpcparallel.managed;
 
 import dev.rpcparallel.Connection;
+import dev.rpcparallel.ConnectionClosedException;
 import dev.rpcparallel.OneWay;
 import dev.rpcparallel.Rpc;
 import dev.rpcparallel.RpcParallel;
@@ -160,8 +161,9 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
    * given up) and says to try again.
    */
   private boolean awaitRestartAfter(Worker<W> target, RuntimeException failure) {
+    // A dying worker refuses the connect, or accepts it and then closes it during the handshake.
     if (supervision.maxRestarts() == 0 || !(failure instanceof RpcParallelException r)
-        || r.kind() != RpcParallelException.Kind.CONNECT_FAILED) {
+        || !(r.kind() == RpcParallelException.Kind.CONNECT_FAILED || r instanceof ConnectionClosedException)) {
       return false;
     }
     try {
@@ -253,7 +255,7 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
   }
 
   private static boolean lost(CompletableFuture<? extends Connection<?>> f) {
-    return f.isDone() && (f.isCompletedExceptionally() || f.join().closeFuture().isDone());
+    return f.isDone() && (f.isCompletedExceptionally() || f.join().isClosed()); // isClosed: at once, not via a callback
   }
 
   private CompletableFuture<Connection<W>> connectTo(Worker<W> w) {
@@ -265,8 +267,8 @@ public final class ManagedWorker<W extends WorkerSpec<?, ?, ?, ?>> implements Au
 
   private void connectionClosed(Connection<W> c, String reason) {
     synchronized (this) {
-      if (killed || gaveUp != null) {
-        return;
+      if (killed) {
+        return; // the caller ended it: not a loss
       }
       if (connection != null && connection.isDone() && !connection.isCompletedExceptionally() && connection.join() == c) {
         connection = null;
