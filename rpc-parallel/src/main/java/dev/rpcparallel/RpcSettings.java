@@ -27,9 +27,10 @@ import java.util.Objects;
  *   <tr><td>{@code writeBufferLimit}</td><td>8 MiB</td><td>bytes a connection may have queued for
  *       sending before producers (stream writers, results) wait</td></tr>
  *   <tr><td>{@code readBufferLimit}</td><td>16 MiB</td><td>bytes received on a connection and not
- *       yet taken (stream items not yet read, calls and one-way messages whose handler has not
- *       started) above which the connection stops reading from its socket until they are taken
- *       down to half of it</td></tr>
+ *       yet taken (on a worker: updates of reverse pipes not yet read, calls and one-way messages
+ *       whose handler has not started; on a client, its own streams do not count: their credit
+ *       bounds them) above which the connection stops reading from its socket until they are
+ *       taken down to half of it</td></tr>
  *   <tr><td>{@code maxConcurrentCalls}</td><td>256</td><td>calls (of every kind) one connection
  *       may have running in a worker; a client queues further calls until one ends</td></tr>
  *   <tr><td>{@code maxOpenStreams}</td><td>128</td><td>streams (pipes, state functions, reverse

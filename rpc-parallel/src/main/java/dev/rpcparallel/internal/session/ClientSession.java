@@ -499,4 +499,9 @@ public final class ClientSession extends Session {
   public void close() {
     close(ErrorCode.CLOSED, "closed by client");
   }
+
+  @Override
+  boolean countsStreamItems() {
+    return false; // this side opened and credited its streams (see Session.countsStreamItems)
+  }
 }

@@ -32,6 +32,8 @@ public final class InboundStream<T> {
   /** Bytes received but not yet credited back; a producer that ignores credit overruns it. */
   private final AtomicLong unacknowledged = new AtomicLong();
   private final long overrunLimit;
+  /** Whether its items count in the session's read buffer ({@link Session#countsStreamItems}). */
+  private final boolean counted;
   private long consumed;
   /** Bytes of items in {@link #queue}, counted in the session's read buffer; guarded by this. */
   private long queued;
@@ -55,12 +57,17 @@ public final class InboundStream<T> {
     this.onFinish = onFinish;
     this.creditBatch = Math.max(1, session.config.streamWindow() / 4);
     this.overrunLimit = 2L * session.config.streamWindow() + session.config.maxMessageSize();
+    this.counted = session.countsStreamItems();
   }
 
   // ---- link thread ----
 
   void onItem(byte[] frame, int offset) {
-    if (unacknowledged.addAndGet(frame.length) > overrunLimit) {
+    long before = unacknowledged.getAndAdd(frame.length);
+    // A peer that honours credit never sends while a window or more is unacknowledged. The worker
+    // also tolerates one item's worth past 2 windows (its read buffer bounds the rest); a client,
+    // whose read buffer does not count its streams, tolerates nothing sent past 2 windows.
+    if (counted ? before + frame.length > overrunLimit : before > 2L * session.config.streamWindow()) {
       session.close(ErrorCode.PROTOCOL_ERROR,
           "flow control violated: the peer sent more than the stream window allows on stream " + id);
       return;
@@ -71,7 +78,9 @@ public final class InboundStream<T> {
       }
       long cost = frame.length + Session.MESSAGE_OVERHEAD;
       queued += cost;
-      session.hold(cost);
+      if (counted) {
+        session.hold(cost);
+      }
       queue.add(new Item(frame, offset));
     }
   }
@@ -122,7 +131,9 @@ public final class InboundStream<T> {
       long cost = item.frame().length + Session.MESSAGE_OVERHEAD;
       if (queued >= cost) { // else close() already released it
         queued -= cost;
-        session.release(cost);
+        if (counted) {
+          session.release(cost);
+        }
       }
     }
     T value;
@@ -165,7 +176,9 @@ public final class InboundStream<T> {
       finished();
       synchronized (this) {
         queue.clear();
-        session.release(queued);
+        if (counted) {
+          session.release(queued);
+        }
         queued = 0;
       }
       queue.add(END); // wakes a consumer blocked in hasNext() on another thread

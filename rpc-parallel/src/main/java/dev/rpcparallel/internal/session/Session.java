@@ -69,6 +69,17 @@ public abstract class Session implements LinkHandler {
   /** Every message counts this much in the read buffer besides its bytes: what holding it costs. */
   static final int MESSAGE_OVERHEAD = 128;
 
+  /**
+   * Whether items of streams this side receives count in the read buffer. On the side that
+   * opened the streams (the client) they do not: it credited them itself, credit bounds them per
+   * stream, and counting them would let a stream the application has not read yet stop the whole
+   * connection, answers to its other calls included. The worker counts the updates of reverse
+   * pipes, which a peer opens on it.
+   */
+  boolean countsStreamItems() {
+    return true;
+  }
+
   private void updateReading() {
     link.pauseReading(readingPaused || writesBackedUp);
   }

@@ -256,6 +256,42 @@ class SessionTest {
     }
   }
 
+  /**
+   * A stream the client has not read yet, of small items whose counted cost (128 bytes each
+   * besides their own) is far past the read-buffer limit, does not stop the client reading: the
+   * answer to another call on the connection still arrives (found on JDK 25, where such a call
+   * waited for ever). Credit bounds the stream instead.
+   */
+  @Test
+  void anUnreadStreamOfSmallItemsDoesNotHoldUpTheClientsOtherCalls() throws Exception {
+    long limit = 256 << 10;
+    try (SessionHarness small = withEcho(new SessionHarness(1 << 20, limit, false))) {
+      int items = 5_000; // about 5000 x 134 = 670 KB counted, 30 KB of items: within the 1 MiB window
+      java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+      small.method("count", FunctionKind.PIPE, call -> {
+        OutboundStream<Integer> out = call.outbound(Codecs.INT);
+        return () -> {
+          for (int i = 0; i < items; i++) {
+            out.write(i);
+            written.incrementAndGet();
+          }
+          out.close();
+        };
+      });
+      small.open();
+      InboundStream<Integer> unread = small.client.open("count", sig("count"), Codecs.VOID, null, Codecs.INT);
+      awaitCondition(() -> written.get() == items);
+      assertThat(await(small.client.call("echo", sig("echo"), Codecs.STRING, "still answered", Codecs.STRING)))
+          .isEqualTo("still answered");
+      assertThat(small.client.heldBytes()).as("the client's read buffer").isZero();
+      int read = 0;
+      while (unread.hasNext()) {
+        assertThat(unread.next()).isEqualTo(read++);
+      }
+      assertThat(read).isEqualTo(items);
+    }
+  }
+
   private static void sleepQuietly(long ms) {
     try {
       Thread.sleep(ms);
@@ -350,6 +386,34 @@ class SessionTest {
     h.clientLink.send(credit, null);
     assertThat(await(h.server.closeFuture())).contains("flow control violated");
     assertThat(h.server.closeCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+    release.countDown();
+  }
+
+  /**
+   * A server that sends a client's stream more than two windows without credit is a protocol
+   * error (the client's read buffer does not count its streams, so this check is what bounds them).
+   */
+  @Test
+  void itemsPastTwoWindowsWithoutCreditCloseTheClientsConnection() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    h.method("hold", FunctionKind.PIPE, call -> {
+      OutboundStream<Integer> out = call.outbound(Codecs.INT);
+      return () -> {
+        out.write(1);
+        awaitQuietly(release);
+      };
+    });
+    h.open();
+    InboundStream<Integer> in = h.client.open("hold", sig("hold"), Codecs.VOID, null, Codecs.INT);
+    assertThat(in.hasNext()).isTrue();
+    byte[] filler = new byte[300 << 10];
+    for (int i = 0; i < 8; i++) { // 2.4 MB in all: past 2 windows of 1 MiB
+      BinaryWriter item = Frames.start(FrameType.ITEM);
+      item.writeUnsignedVarLong(1).writeRaw(filler, 0, filler.length);
+      h.clientLink.peer().send(item, null);
+    }
+    assertThat(await(h.client.closeFuture())).contains("flow control violated");
+    assertThat(h.client.closeCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
     release.countDown();
   }
 
