@@ -113,12 +113,15 @@ public final class WorkerRuntime {
       return ExitPolicy.EXIT_FAILURE;
     }
     WorkerHost<S, C, T> host = engine.host(config.workerId(), config.name().orElse(null), spec, state, log, context, true);
+    // The master may open the initial connection as soon as it has the registration, before its
+    // answer to REGISTER reaches us: the master connection closes only after that answer.
+    CompletableFuture<Void> registered = new CompletableFuture<>();
     host.setEvents(new WorkerHost.Events() {
       @Override
       public void opened(ServerConnection connection) {
         if (policy.connectionOpened()) {
           connection.closeFuture().thenAccept(policy::initialConnectionClosed);
-          master.close(); // the initial connection now decides
+          registered.thenRun(master::close); // the initial connection now decides
         }
       }
 
@@ -134,6 +137,7 @@ public final class WorkerRuntime {
     });
     Worker<?> handle = engine.handle(config.workerId(), config.name().orElse(null), host);
     boolean accepted = master.call(MasterSpec.REGISTER, new MasterSpec.Registration(handle.host(), handle.port(), Optional.empty()));
+    registered.complete(null);
     if (!accepted) {
       return startupFailed("the master no longer expects this worker (spawn timed out?)");
     }
