@@ -89,7 +89,20 @@ class MasterKilledTest {
       if (survivorPid > 0) {
         ProcessHandle.of(survivorPid).ifPresent(ProcessHandle::destroyForcibly);
       }
+      killWorkersOf(master.pid());
     }
+  }
+
+  /**
+   * Kills whatever the master JVM spawned that is still alive, found by the origin mark on the
+   * workers' command lines: if the master failed before printing their pids, nothing else would
+   * end its CALLED_SHUTDOWN_FUNCTION worker (this test's NoLeaks looks for this JVM's mark only).
+   */
+  private static void killWorkersOf(long masterPid) {
+    String mark = "-Ddev.rpcparallel.origin=" + masterPid + " ";
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(mark)).orElse(false))
+        .forEach(ProcessHandle::destroyForcibly);
   }
 
   /**
@@ -136,6 +149,7 @@ class MasterKilledTest {
       master.destroyForcibly();
       master.waitFor(10, TimeUnit.SECONDS);
       workers.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      killWorkersOf(master.pid());
     }
   }
 }
