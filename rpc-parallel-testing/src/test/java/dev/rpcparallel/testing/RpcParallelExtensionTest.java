@@ -71,7 +71,11 @@ class RpcParallelExtensionTest {
 
   @Test
   void theFakeClockDrivesHeartbeats() {
-    run(HeartbeatFixture.class).assertStatistics(s -> s.succeeded(1).failed(0));
+    Events events = run(HeartbeatFixture.class);
+    events.failed().stream().forEach(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+        .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+        .ifPresent(t -> { throw new AssertionError("the fixture failed: " + t, t); }));
+    events.assertStatistics(s -> s.succeeded(1).failed(0));
   }
 
   static class LeakedThreadFixture {
