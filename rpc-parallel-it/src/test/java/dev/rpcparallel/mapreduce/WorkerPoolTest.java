@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.RpcParallelException;
 import dev.rpcparallel.fixtures.Await;
-import dev.rpcparallel.mapreduce.MapReduce;
 import dev.rpcparallel.fixtures.mapreduce.AddParam;
 import dev.rpcparallel.fixtures.mapreduce.FailingInit;
 import dev.rpcparallel.fixtures.mapreduce.Sleeper;
