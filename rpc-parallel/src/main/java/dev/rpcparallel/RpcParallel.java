@@ -1,13 +1,16 @@
 package dev.rpcparallel;
 
+import dev.rpcparallel.internal.engine.AppIdentity;
 import dev.rpcparallel.internal.engine.Engine;
 import dev.rpcparallel.internal.engine.EngineConfig;
 import dev.rpcparallel.internal.engine.Errors;
 import dev.rpcparallel.internal.engine.HandleData;
 import dev.rpcparallel.internal.engine.Handles;
 import dev.rpcparallel.internal.engine.WorkerRuntime;
+import dev.rpcparallel.internal.remote.SshTarget;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +47,7 @@ public final class RpcParallel implements AutoCloseable {
     RpcSettings base = b.settings != null ? b.settings : RpcSettings.defaults();
     RpcSettings settings = base.withOverrides(b.environment != null ? b.environment : System.getenv());
     this.engine = new Engine(new EngineConfig(this, new HandleAccess(), settings, b.secret, b.executor, b.ioThreads,
-        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers));
+        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers, b.identity));
   }
 
   /** An instance with default settings (plus any {@value RpcSettings#ENV_VAR} override). */
@@ -301,7 +304,10 @@ public final class RpcParallel implements AutoCloseable {
   static int runSpawnedWorker() {
     RpcParallel[] app = new RpcParallel[1];
     int status = WorkerRuntime.run(p -> {
-      app[0] = builder().settings(p.settings()).environment(Map.of()).secret(p.secret()).build();
+      Builder b = builder().settings(p.settings()).environment(Map.of()).secret(p.secret())
+          .bindHost(p.bindHost()).advertiseHost(p.advertiseHost());
+      b.identity = p.identity();
+      app[0] = b.build();
       return app[0].engine;
     });
     if (app[0] != null) {
@@ -314,13 +320,25 @@ public final class RpcParallel implements AutoCloseable {
   private static final class HandleAccess implements Handles {
     @Override
     public <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> worker(HandleData d) {
-      return new Worker<>(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(), d.credential(),
+      return new Worker<>(d.id(), d.name(), d.host(), d.port(), d.tls(), d.specClass(), d.settings(), d.credential(),
           d.generation(), d.expiresAtMillis());
     }
 
     @Override
+    public Optional<SshTarget> sshTarget(Launcher launcher) {
+      return launcher instanceof SshLauncher ssh ? Optional.of(ssh.target()) : Optional.empty();
+    }
+
+    @Override
+    public void copied(Launcher launcher, int files, long bytes) {
+      if (launcher instanceof SshLauncher ssh) {
+        ssh.copied(files, bytes);
+      }
+    }
+
+    @Override
     public HandleData data(Worker<?> w) {
-      return new HandleData(w.id(), w.name().orElse(null), w.host(), w.port(), w.specClass(), w.settings(), w.credential(),
+      return new HandleData(w.id(), w.name().orElse(null), w.host(), w.port(), w.usesTls(), w.specClass(), w.settings(), w.credential(),
           w.generation(), w.expiresAtMillis());
     }
   }
@@ -336,6 +354,7 @@ public final class RpcParallel implements AutoCloseable {
     private String bindHost = "127.0.0.1";
     private String advertiseHost;
     private boolean inMemory;
+    private AppIdentity identity;
 
     private Builder() {}
 

@@ -54,6 +54,8 @@ public final class SpawnOptions {
   private final Launcher launcher;
   private final ShutdownOn shutdownOn;
   private final String mainClass;
+  private final String listenAddress;
+  private final String advertiseAddress;
 
   private SpawnOptions(Builder b) {
     this.name = b.name;
@@ -71,6 +73,8 @@ public final class SpawnOptions {
     this.launcher = b.launcher;
     this.shutdownOn = b.shutdownOn;
     this.mainClass = b.mainClass;
+    this.listenAddress = b.listenAddress;
+    this.advertiseAddress = b.advertiseAddress;
   }
 
   /** Options with every default of the table above; the same as {@code builder().build()}. */
@@ -182,6 +186,23 @@ public final class SpawnOptions {
     return mainClass;
   }
 
+  /**
+   * Where the worker's server listens, if set; by default {@code 127.0.0.1} for a local worker
+   * and {@code 0.0.0.0} (all interfaces) for one started by an {@link SshLauncher}. A listener
+   * not on loopback speaks only TLS 1.3 with mutual authentication (docs/REMOTE.md).
+   */
+  public Optional<String> listenAddress() {
+    return Optional.ofNullable(listenAddress);
+  }
+
+  /**
+   * The address put in the worker's handle, if set; by default the listen address, or, when that
+   * is all interfaces, the worker's own address on the route to its master.
+   */
+  public Optional<String> advertiseAddress() {
+    return Optional.ofNullable(advertiseAddress);
+  }
+
   /** Builds {@link SpawnOptions}. Not thread-safe. */
   public static final class Builder {
     private String name;
@@ -199,6 +220,8 @@ public final class SpawnOptions {
     private Launcher launcher = Launcher.local();
     private ShutdownOn shutdownOn = ShutdownOn.HEARTBEAT_TIMEOUT;
     private String mainClass = WorkerMain.class.getName();
+    private String listenAddress;
+    private String advertiseAddress;
 
     private Builder() {}
 
@@ -219,6 +242,8 @@ public final class SpawnOptions {
       launcher = o.launcher;
       shutdownOn = o.shutdownOn;
       mainClass = o.mainClass;
+      listenAddress = o.listenAddress;
+      advertiseAddress = o.advertiseAddress;
     }
 
     /**
@@ -408,6 +433,26 @@ public final class SpawnOptions {
     public Builder shutdownOn(ShutdownOn s) {
       this.shutdownOn = Objects.requireNonNull(s);
       return this;
+    }
+
+    /** See {@link SpawnOptions#listenAddress()}, e.g. {@code "0.0.0.0"} or one interface's address. */
+    public Builder listenAddress(String address) {
+      this.listenAddress = checkAddress(address, "listenAddress");
+      return this;
+    }
+
+    /** See {@link SpawnOptions#advertiseAddress()}: a host name or address other hosts reach the worker at. */
+    public Builder advertiseAddress(String address) {
+      this.advertiseAddress = checkAddress(address, "advertiseAddress");
+      return this;
+    }
+
+    private static String checkAddress(String address, String what) {
+      Objects.requireNonNull(address, what);
+      if (address.isEmpty() || address.startsWith("-") || address.chars().anyMatch(c -> c <= 0x20)) {
+        throw new IllegalArgumentException(what + " must be a host name or address, got \"" + address + "\"");
+      }
+      return address;
     }
 
     /** A main class that calls {@link WorkerMain#runIfSpawned()} first (for fat jars, own mains). */

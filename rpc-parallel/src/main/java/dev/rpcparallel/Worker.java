@@ -23,25 +23,27 @@ import java.util.UUID;
  * @param <W> the worker type: the {@link WorkerSpec} class it runs
  */
 public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
-  private static final String FIELDS_SHAPE = "{id:uuid,name:nullable<string>,host:string,port:i32,spec:string,settings:"
+  private static final String FIELDS_SHAPE = "{id:uuid,name:nullable<string>,host:string,port:i32,tls:bool,spec:string,settings:"
       + RpcSettings.CODEC.shape() + ",credential:bytes,generation:u64,expiresAtMillis:u64}";
 
   private final UUID id;
   private final String name;
   private final String host;
   private final int port;
+  private final boolean tls;
   private final String specClass;
   private final RpcSettings settings;
   private final byte[] credential;
   private final long generation;
   private final long expiresAtMillis;
 
-  Worker(UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] credential,
+  Worker(UUID id, String name, String host, int port, boolean tls, String specClass, RpcSettings settings, byte[] credential,
       long generation, long expiresAtMillis) {
     this.id = Objects.requireNonNull(id, "id");
     this.name = name;
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
+    this.tls = tls;
     this.specClass = Objects.requireNonNull(specClass, "specClass");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.credential = credential.clone();
@@ -82,6 +84,15 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
    */
   public int port() {
     return port;
+  }
+
+  /**
+   * Whether the worker's server speaks TLS 1.3 with mutual authentication: it does whenever it
+   * listens on an address other than loopback (docs/REMOTE.md). Clients follow what the handle
+   * says.
+   */
+  public boolean usesTls() {
+    return tls;
   }
 
   /** The fully qualified name of the worker's {@link WorkerSpec} class. */
@@ -139,6 +150,7 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
         && Objects.equals(w.name, name)
         && w.host.equals(host)
         && w.port == port
+        && w.tls == tls
         && w.specClass.equals(specClass)
         && w.settings.equals(settings)
         && Arrays.equals(w.credential, credential)
@@ -153,7 +165,7 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
 
   @Override
   public String toString() {
-    return "Worker{" + (name != null ? name + ", " : "") + "id=" + id + ", " + host + ":" + port + ", " + specClass + "}";
+    return "Worker{" + (name != null ? name + ", " : "") + "id=" + id + ", " + host + ":" + port + (tls ? " (TLS)" : "") + ", " + specClass + "}";
   }
 
   /**
@@ -187,6 +199,7 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     }
     out.writeString(w.host);
     out.writeVarInt(w.port);
+    out.writeBoolean(w.tls);
     out.writeString(w.specClass);
     RpcSettings.CODEC.encode(w.settings, out);
     out.writeBytes(w.credential);
@@ -201,6 +214,7 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     if (port < 0 || port > 65535) {
       throw in.error("Worker", "port out of range: " + port);
     }
+    boolean tls = in.readBoolean();
     String spec = in.readString();
     RpcSettings settings = RpcSettings.CODEC.decode(in);
     byte[] credential = in.readBytes();
@@ -209,6 +223,6 @@ public final class Worker<W extends WorkerSpec<?, ?, ?, ?>> {
     if (generation < 0 || expires < 0) {
       throw in.error("Worker", "generation or expiry out of range");
     }
-    return new Worker<>(id, name, host, port, spec, settings, credential, generation, expires);
+    return new Worker<>(id, name, host, port, tls, spec, settings, credential, generation, expires);
   }
 }

@@ -46,8 +46,10 @@ class ArchitectureTest {
         .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName())
         .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName() + "$Builder")
         .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName() + "$HandleAccess")
+        .and().doNotHaveFullyQualifiedName(SshLauncher.class.getName())
+        .and().doNotHaveFullyQualifiedName(SshLauncher.Builder.class.getName())
         .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel.internal..")
-        .because("the API reaches the engine only through its facade")
+        .because("the API reaches the engine only through its facades (RpcParallel; SshLauncher for remote hosts)")
         .check(classes);
   }
 
@@ -69,6 +71,7 @@ class ArchitectureTest {
         .layer("Session").definedBy("dev.rpcparallel.internal.session..")
         .layer("Protocol").definedBy("dev.rpcparallel.internal.protocol..")
         .layer("Process").definedBy("dev.rpcparallel.internal.process..")
+        .layer("Remote").definedBy("dev.rpcparallel.internal.remote..")
         .layer("Lifecycle").definedBy("dev.rpcparallel.internal.lifecycle..")
         .layer("Concurrent").definedBy("dev.rpcparallel.internal.concurrent..")
         .whereLayer("Engine").mayOnlyBeAccessedByLayers("Api")
@@ -76,6 +79,7 @@ class ArchitectureTest {
         .whereLayer("Session").mayOnlyBeAccessedByLayers("Transport", "Engine")
         .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Session", "Transport", "Engine")
         .whereLayer("Process").mayOnlyBeAccessedByLayers("Engine")
+        .whereLayer("Remote").mayOnlyBeAccessedByLayers("Engine", "Api")
         .whereLayer("Lifecycle").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Concurrent").mayOnlyBeAccessedByLayers("Session", "Transport", "Lifecycle", "Engine")
         .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine", "Pools")
@@ -87,7 +91,7 @@ class ArchitectureTest {
   void theLayersBelowTheEngineDoNotKnowTheApi() {
     noClasses().that().resideInAnyPackage(
             "dev.rpcparallel.internal.protocol..", "dev.rpcparallel.internal.session..",
-            "dev.rpcparallel.internal.transport..", "dev.rpcparallel.internal.process..",
+            "dev.rpcparallel.internal.transport..", "dev.rpcparallel.internal.process..", "dev.rpcparallel.internal.remote..",
             "dev.rpcparallel.internal.lifecycle..", "dev.rpcparallel.internal.concurrent..")
         .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel")
         .because("errors travel as internal values that the engine maps to API exceptions")

@@ -25,6 +25,10 @@ import java.util.UUID;
  * @param initArg the encoded init argument
  * @param mode when to exit
  * @param connectionTimeout for the worker's own timers
+ * @param listen where the worker's server listens
+ * @param advertise the host in the worker's handle; empty: the listen address, or for a wildcard
+ *     one, the worker's address on the route to its master
+ * @param identity the application's TLS identity
  */
 record BootstrapConfig(
     byte[] secret,
@@ -35,7 +39,10 @@ record BootstrapConfig(
     String specClass,
     byte[] initArg,
     ExitPolicy.Mode mode,
-    Duration connectionTimeout) {
+    Duration connectionTimeout,
+    String listen,
+    String advertise,
+    AppIdentity identity) {
 
   /** Largest config a worker accepts on stdin. */
   static final int MAX_LENGTH = 256 << 20;
@@ -79,6 +86,8 @@ record BootstrapConfig(
     out.writeBytes(c.initArg);
     out.writeString(c.mode.name());
     out.writeVarLong(c.connectionTimeout.toNanos());
+    out.writeString(c.listen).writeString(c.advertise);
+    out.writeBytes(c.identity.certificate()).writeBytes(c.identity.privateKey());
   }
 
   private static BootstrapConfig read(BinaryReader in) {
@@ -100,12 +109,16 @@ record BootstrapConfig(
     if (timeout < 0) {
       throw in.error("BootstrapConfig", "negative connection timeout");
     }
-    return new BootstrapConfig(secret, settings, master, id, name, specClass, initArg, m, Duration.ofNanos(timeout));
+    String listen = in.readString();
+    String advertise = in.readString();
+    AppIdentity identity = new AppIdentity(in.readBytes(), in.readBytes());
+    return new BootstrapConfig(secret, settings, master, id, name, specClass, initArg, m, Duration.ofNanos(timeout),
+        listen, advertise, identity);
   }
 
   private static void writeHandle(HandleData h, BinaryWriter out) {
     out.writeFixedLong(h.id().getMostSignificantBits()).writeFixedLong(h.id().getLeastSignificantBits());
-    out.writeString(h.host()).writeVarInt(h.port()).writeString(h.specClass());
+    out.writeString(h.host()).writeVarInt(h.port()).writeBoolean(h.tls()).writeString(h.specClass());
     RpcSettings.CODEC.encode(h.settings(), out);
     out.writeBytes(h.credential());
     out.writeUnsignedVarLong(h.generation());
@@ -115,8 +128,9 @@ record BootstrapConfig(
     UUID id = new UUID(in.readFixedLong(), in.readFixedLong());
     String host = in.readString();
     int port = in.readVarInt();
+    boolean tls = in.readBoolean();
     String spec = in.readString();
     RpcSettings settings = RpcSettings.CODEC.decode(in);
-    return new HandleData(id, "master", host, port, spec, settings, in.readBytes(), in.readUnsignedVarLong(), 0);
+    return new HandleData(id, "master", host, port, tls, spec, settings, in.readBytes(), in.readUnsignedVarLong(), 0);
   }
 }

@@ -19,7 +19,12 @@ import dev.rpcparallel.internal.session.SessionConfig;
 import dev.rpcparallel.internal.transport.InMemoryTransport;
 import dev.rpcparallel.internal.transport.NettyTransport;
 import dev.rpcparallel.internal.transport.Transport;
+import dev.rpcparallel.internal.transport.AppCertificate;
+import dev.rpcparallel.internal.transport.Tls;
+import dev.rpcparallel.internal.transport.TlsContexts;
+import dev.rpcparallel.internal.remote.Addresses;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +55,9 @@ public final class Engine {
   private final Spawner spawner;
   private final HandshakeQueue handshakes = new HandshakeQueue(HandshakeQueue.PER_APPLICATION, null);
   private volatile boolean closed;
+  /** Null for an in-memory application. */
+  private final CompletableFuture<AppCertificate> certificate;
+  private volatile Tls tls;
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -63,6 +71,19 @@ public final class Engine {
         : null;
     this.transport = config.inMemory() ? new InMemoryTransport(executor, timers) : new NettyTransport(config.ioThreads());
     this.spawner = new Spawner(this);
+    if (config.inMemory()) {
+      this.certificate = null;
+    } else if (config.identity() != null) {
+      this.certificate = CompletableFuture.completedFuture(
+          AppCertificate.fromEncoded(config.identity().certificate(), config.identity().privateKey()));
+    } else {
+      // Key generation takes a few ms (more while its classes load): off the caller's path.
+      this.certificate = CompletableFuture.supplyAsync(AppCertificate::generate, r -> {
+        Thread t = new Thread(r, "rpc-parallel-certificate");
+        t.setDaemon(true);
+        t.start();
+      });
+    }
   }
 
   public RpcSettings settings() {
@@ -95,10 +116,45 @@ public final class Engine {
     return Auth.credential(secret, terms);
   }
 
+  /** TLS with the application's certificate if {@code on}; else none. */
+  private Optional<Tls> tls(boolean on) {
+    if (!on) {
+      return Optional.empty();
+    }
+    Tls t = tls;
+    if (t == null) {
+      synchronized (this) {
+        if (tls == null) {
+          tls = new Tls(TlsContexts.of(certificate()), settings.handshakeTimeout());
+        }
+        t = tls;
+      }
+    }
+    return Optional.of(t);
+  }
+
+  /** The application's TLS identity: given by its master, or made at start in the background. */
+  private AppCertificate certificate() {
+    if (certificate == null) {
+      throw new IllegalStateException("an in-memory application has no TLS certificate");
+    }
+    try {
+      return certificate.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw new IllegalStateException("cannot make the application's TLS certificate: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** What a spawned worker gets of the application's TLS identity. */
+  AppIdentity identityForWorkers() {
+    AppCertificate c = certificate();
+    return new AppIdentity(c.encodedCertificate(), c.encodedPrivateKey());
+  }
+
   /** A handle's data for worker {@code id}, with a credential of generation 0 that never expires. */
-  HandleData handleData(UUID id, String name, String host, int port, String specClass) {
+  HandleData handleData(UUID id, String name, String host, int port, boolean tls, String specClass) {
     Auth.Terms terms = new Auth.Terms(id, 0, 0);
-    return new HandleData(id, name, host, port, specClass, settings, credential(terms), 0, 0);
+    return new HandleData(id, name, host, port, tls, specClass, settings, credential(terms), 0, 0);
   }
 
   public Spawner spawner() {
@@ -162,13 +218,23 @@ public final class Engine {
     return handle(id, null, host);
   }
 
-  /** Builds the host of a worker whose state exists, and starts listening. */
+  /** Builds the host of a worker whose state exists, and starts listening on the bind host. */
   <S, C, T> WorkerHost<S, C, T> host(
       UUID id, String name, WorkerSpec<?, S, C, T> spec, S state, LogHub log, HostedContext context, boolean closeServerAllowed) {
+    return host(id, name, spec, state, log, context, closeServerAllowed, config.bindHost());
+  }
+
+  /**
+   * Builds the host of a worker whose state exists, and starts listening on {@code bindHost}:
+   * with TLS unless that is a loopback address (or the application is in memory).
+   */
+  <S, C, T> WorkerHost<S, C, T> host(UUID id, String name, WorkerSpec<?, S, C, T> spec, S state, LogHub log,
+      HostedContext context, boolean closeServerAllowed, String bindHost) {
     WorkerHost<S, C, T> host = new WorkerHost<>(id, name != null ? name : id.toString(), spec, state,
         secret, executor, context, log, settings, closeServerAllowed, handshakes);
     SessionConfig sessions = sessionConfig(settings);
-    host.listenWith(h -> transport.listen(config.bindHost(), 0, link -> new ServerSession(link, sessions, h)));
+    boolean tls = !config.inMemory() && !Addresses.isLoopback(bindHost);
+    host.listenWith(h -> transport.listen(bindHost, 0, tls(tls), link -> new ServerSession(link, sessions, h)), tls);
     hosts.add(host);
     specs.putIfAbsent(spec.getClass().getName(), spec);
     return host;
@@ -178,7 +244,7 @@ public final class Engine {
   <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> handle(UUID id, String name, WorkerHost<?, ?, ?> host) {
     String specClass = host.specClassName();
     Worker<W> w = config.handles().worker(handleData(
-        id, name, config.inMemory() ? InMemoryTransport.HOST : config.advertiseHost(), host.port(), specClass));
+        id, name, config.inMemory() ? InMemoryTransport.HOST : config.advertiseHost(), host.port(), host.usesTls(), specClass));
     host.context().setHandle(w, config.handles());
     return w;
   }
@@ -243,7 +309,7 @@ public final class Engine {
               ? "this application is in-memory and opens no sockets"
               : "it lives in the memory of another application")));
     }
-    transport.connect(target.host(), target.port(), settings.handshakeTimeout(), link -> {
+    transport.connect(target.host(), target.port(), settings.handshakeTimeout(), tls(target.tls()), link -> {
       ClientSession s = new ClientSession(link, sessions, t);
       s.opened().whenComplete((ok, e) -> {
         if (e != null) {
@@ -284,7 +350,7 @@ public final class Engine {
     HandleData d = config.handles().data(worker);
     long next = d.generation() + 1;
     Auth.Terms terms = new Auth.Terms(d.id(), next, 0);
-    HandleData fresh = new HandleData(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(),
+    HandleData fresh = new HandleData(d.id(), d.name(), d.host(), d.port(), d.tls(), d.specClass(), d.settings(),
         credential(terms), next, 0);
     Builtins.Retirement order = new Builtins.Retirement(next, Auth.retireProof(secret, d.id(), next));
     return open(worker, new byte[0], true)
@@ -305,7 +371,7 @@ public final class Engine {
     long millis = Math.max(1, expiresAt.toEpochMilli());
     long generation = Math.max(d.generation(), retiredTo.getOrDefault(d.id(), 0L));
     Auth.Terms terms = new Auth.Terms(d.id(), generation, millis);
-    return config.handles().worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(),
+    return config.handles().worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.tls(), d.specClass(), d.settings(),
         credential(terms), generation, millis));
   }
 
@@ -329,7 +395,7 @@ public final class Engine {
     if (newest == null || newest <= d.generation()) {
       return worker;
     }
-    return config.handles().worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(),
+    return config.handles().worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.tls(), d.specClass(), d.settings(),
         credential(new Auth.Terms(d.id(), newest, 0)), newest, 0));
   }
 

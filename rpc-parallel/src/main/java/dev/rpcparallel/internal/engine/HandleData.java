@@ -11,6 +11,7 @@ import java.util.UUID;
  * @param name its name, or null
  * @param host where its server listens
  * @param port its port
+ * @param tls whether its server speaks TLS (it listens off loopback)
  * @param specClass its spec class name
  * @param settings its server's settings
  * @param credential the key that opens it
@@ -18,7 +19,7 @@ import java.util.UUID;
  * @param expiresAtMillis when the credential expires (epoch ms), or 0 for never
  */
 public record HandleData(
-    UUID id, String name, String host, int port, String specClass, RpcSettings settings, byte[] credential,
+    UUID id, String name, String host, int port, boolean tls, String specClass, RpcSettings settings, byte[] credential,
     long generation, long expiresAtMillis) {
 
   /** The credential's terms. */

@@ -37,7 +37,7 @@ final class HostedContext implements WorkerContext {
       return;
     }
     Auth.Terms terms = new Auth.Terms(d.id(), generation, 0);
-    handle = handles.worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.specClass(), d.settings(),
+    handle = handles.worker(new HandleData(d.id(), d.name(), d.host(), d.port(), d.tls(), d.specClass(), d.settings(),
         Auth.credential(appSecret, terms), generation, 0));
   }
 

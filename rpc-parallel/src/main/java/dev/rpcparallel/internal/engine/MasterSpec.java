@@ -40,15 +40,15 @@ final class MasterSpec implements WorkerSpec<Void, MasterSpec.Registry, UUID, UU
   }
 
   /** Sent by a worker once {@code initWorkerState} returned (its address) or threw (the error text). */
-  record Registration(String host, int port, Optional<String> initError) {
+  record Registration(String host, int port, boolean tls, Optional<String> initError) {
     static final Codec<Registration> CODEC = Codec.of(
-        "Registration{host:string,port:i32,initError:option<string>}",
+        "Registration{host:string,port:i32,tls:bool,initError:option<string>}",
         (r, out) -> {
-          out.writeString(r.host()).writeVarInt(r.port());
+          out.writeString(r.host()).writeVarInt(r.port()).writeBoolean(r.tls());
           out.writeBoolean(r.initError().isPresent());
           r.initError().map(Texts::safe).ifPresent(out::writeString);
         },
-        in -> new Registration(in.readString(), in.readVarInt(), in.readBoolean() ? Optional.of(in.readString()) : Optional.empty()));
+        in -> new Registration(in.readString(), in.readVarInt(), in.readBoolean(), in.readBoolean() ? Optional.of(in.readString()) : Optional.empty()));
   }
 
   /** A background failure: the worker's name and the exception, as a remote failure. */

@@ -20,6 +20,7 @@ import dev.rpcparallel.internal.process.Output;
 import dev.rpcparallel.internal.process.Reaper;
 import dev.rpcparallel.internal.protocol.Durations;
 import dev.rpcparallel.internal.protocol.RemoteFailure;
+import dev.rpcparallel.internal.remote.SshTarget;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -77,24 +79,41 @@ public final class Spawner implements MasterSpec.Registry {
 
   private final Engine engine;
   private final ChildRegistry<Child> children = new ChildRegistry<>();
-  private HandleData master;
+  /** The master's servers for its workers, by listen address (loopback for local workers, TLS elsewhere). */
+  private final java.util.Map<String, HandleData> masters = new java.util.HashMap<>();
   private Thread shutdownHook;
 
   Spawner(Engine engine) {
     this.engine = engine;
   }
 
-  private synchronized HandleData master() {
-    if (master == null) {
+  /** The master server local workers connect to (on the application's bind host). */
+  private HandleData master() {
+    return master(Optional.empty());
+  }
+
+  /**
+   * The master server listening on {@code listenAddress} (default: the application's bind host),
+   * started at first use; its handle advertises the application's advertise host.
+   */
+  private synchronized HandleData master(Optional<String> listenAddress) {
+    String key = listenAddress.orElse("");
+    HandleData m = masters.get(key);
+    if (m == null) {
       UUID id = UUID.randomUUID();
       LogHub log = new LogHub("master", false);
       HostedContext context = new HostedContext(log, engine.app());
-      WorkerHost<MasterSpec.Registry, UUID, UUID> host = engine.host(id, "master", new MasterSpec(), this, log, context, false);
-      master = engine.handles().data(engine.handle(id, "master", host));
-      shutdownHook = new Thread(this::killOnExit, "rpc-parallel-shutdown-hook");
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
+      WorkerHost<MasterSpec.Registry, UUID, UUID> host = listenAddress.isPresent()
+          ? engine.host(id, "master", new MasterSpec(), this, log, context, false, listenAddress.get())
+          : engine.host(id, "master", new MasterSpec(), this, log, context, false);
+      m = engine.handles().data(engine.handle(id, "master", host));
+      masters.put(key, m);
+      if (shutdownHook == null) {
+        shutdownHook = new Thread(this::killOnExit, "rpc-parallel-shutdown-hook");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+      }
     }
-    return master;
+    return m;
   }
 
   // ---- spawning ----
@@ -118,15 +137,27 @@ public final class Spawner implements MasterSpec.Registry {
     } catch (RuntimeException e) {
       throw new RpcParallelException(Kind.SPAWN_FAILED, "cannot encode the init argument of worker " + name + ": " + e, e);
     }
-    Path dir = options.workingDirectory().orElse(Path.of("").toAbsolutePath());
+    Optional<SshTarget> remote = engine.handles().sshTarget(options.launcher());
+    Path dir = remote.isPresent() ? Path.of("").toAbsolutePath() : options.workingDirectory().orElse(Path.of("").toAbsolutePath());
     if (!Files.isDirectory(dir)) {
       throw new RpcParallelException(Kind.SPAWN_FAILED,
           "cannot start worker " + name + ": working directory " + dir + " does not exist or is not a directory");
     }
-    BootstrapConfig config = new BootstrapConfig(engine.secret(), engine.settings(), master(), id, options.name(),
-        spec.getClass().getName(), arg, mode(options.shutdownOn()), options.connectionTimeout());
-    LaunchSpec launch = new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass())),
-        options.env(), dir, output(options.stdout()), output(options.stderr()), !foreground);
+    LaunchSpec launch;
+    byte[] stdin;
+    if (remote.isPresent()) {
+      RemoteSpawn r = RemoteSpawn.prepare(engine, remote.get(), options, spec.getClass(), name);
+      HandleData m = withHost(master(Optional.of(r.masterListen())), r.masterAddress());
+      BootstrapConfig config = bootstrap(m, id, options, spec, arg, r.listen(), r.advertise());
+      launch = new LaunchSpec(name, r.command().command(), Map.of(), dir, output(options.stdout()), output(options.stderr()), !foreground);
+      stdin = concat(r.command().stdinPrefix(), config.toStdin());
+    } else {
+      BootstrapConfig config = bootstrap(master(), id, options, spec, arg,
+          options.listenAddress().orElse("127.0.0.1"), options.advertiseAddress().orElse(""));
+      launch = new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass())),
+          options.env(), dir, output(options.stdout()), output(options.stderr()), !foreground);
+      stdin = config.toStdin();
+    }
     Child child = new Child(id, name, options.shutdownOn(),
         options.onFailure().orElse(e -> log.error("worker {} failed", name, e)));
     ChildProcess process;
@@ -137,17 +168,35 @@ public final class Spawner implements MasterSpec.Registry {
           "cannot start worker " + name + " (" + launch.command().get(0) + "): " + e.getMessage(), e);
     }
     children.add(id, process, child);
-    process.writeStdinInBackground(config.toStdin());
+    process.writeStdinInBackground(stdin);
     try {
       MasterSpec.Registration reg = awaitReady(child, process, options);
       Worker<W> handle = engine.handles().worker(
-          engine.handleData(id, options.name().orElse(null), reg.host(), reg.port(), spec.getClass().getName()));
+          engine.handleData(id, options.name().orElse(null), reg.host(), reg.port(), reg.tls(), spec.getClass().getName()));
       child.handle = handle;
       return new Spawned<>(handle, process);
     } catch (RpcParallelException e) {
       child.abandoned = true;
       throw failed(e, process, foreground, id);
     }
+  }
+
+  private BootstrapConfig bootstrap(HandleData master, UUID id, SpawnOptions options, WorkerSpec<?, ?, ?, ?> spec, byte[] arg,
+      String listen, String advertise) {
+    return new BootstrapConfig(engine.secret(), engine.settings(), master, id, options.name(),
+        spec.getClass().getName(), arg, mode(options.shutdownOn()), options.connectionTimeout(), listen, advertise,
+        engine.identityForWorkers());
+  }
+
+  private static HandleData withHost(HandleData d, String host) {
+    return new HandleData(d.id(), d.name(), host, d.port(), d.tls(), d.specClass(), d.settings(), d.credential(),
+        d.generation(), d.expiresAtMillis());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** Spawns in the foreground; see {@code RpcParallel.spawnInForeground}. */
@@ -213,6 +262,13 @@ public final class Spawner implements MasterSpec.Registry {
   private static List<String> javaCommand(SpawnOptions options, Class<?> specClass) {
     List<String> cmd = new ArrayList<>();
     cmd.add(options.javaExecutable().toString());
+    cmd.addAll(javaArguments(options, ClassPaths.forWorker(specClass, options.extraClasspath())));
+    return cmd;
+  }
+
+  /** The worker's JVM options, class path, main class and arguments (all but the java executable). */
+  static List<String> javaArguments(SpawnOptions options, String classPath) {
+    List<String> cmd = new ArrayList<>();
     cmd.addAll(options.jvmOptions());
     // Netty's epoll transport loads a native library; JDK 22+ warns on stderr unless allowed.
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -224,7 +280,7 @@ public final class Spawner implements MasterSpec.Registry {
     cmd.add("-Dslf4j.provider=" + LogCapture.class.getName());
     cmd.add("-Dslf4j.internal.verbosity=WARN");
     cmd.add("-cp");
-    cmd.add(ClassPaths.forWorker(specClass, options.extraClasspath()));
+    cmd.add(classPath);
     cmd.add(options.mainClass());
     // For ps: the name if one was given; never the worker's id (nothing identifying in argv).
     cmd.add(options.name().map(n -> "--rpc-parallel-worker=" + n).orElse("--rpc-parallel-worker"));

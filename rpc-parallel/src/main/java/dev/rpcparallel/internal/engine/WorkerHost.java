@@ -78,6 +78,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   private final Map<ServerConnection, Long> connections = new ConcurrentHashMap<>();
   private volatile Events events = Events.NONE;
   private volatile Transport.Listener listener;
+  private volatile boolean tls;
 
   WorkerHost(
       UUID id,
@@ -118,8 +119,14 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   }
 
   /** Starts listening with {@code listen}, which is given this host's session factory input. */
-  void listenWith(Function<WorkerHost<S, C, T>, Transport.Listener> listen) {
+  void listenWith(Function<WorkerHost<S, C, T>, Transport.Listener> listen, boolean tls) {
     this.listener = listen.apply(this);
+    this.tls = tls;
+  }
+
+  /** Whether its listener speaks TLS. */
+  boolean usesTls() {
+    return tls;
   }
 
   int port() {

@@ -8,6 +8,7 @@ import dev.rpcparallel.codec.Codecs;
 import dev.rpcparallel.internal.concurrent.HandlerExecutors;
 import dev.rpcparallel.internal.lifecycle.ExitPolicy;
 import dev.rpcparallel.internal.session.ServerConnection;
+import dev.rpcparallel.internal.remote.Addresses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -26,7 +27,16 @@ import java.util.function.Function;
  */
 public final class WorkerRuntime {
   /** What the worker's own application is built from. */
-  public record AppParams(RpcSettings settings, byte[] secret) {}
+  /**
+   * What the worker's own application is built from.
+   *
+   * @param settings the application's settings
+   * @param secret the application secret
+   * @param bindHost where the worker's server listens
+   * @param advertiseHost the host in its handle
+   * @param identity the application's TLS identity
+   */
+  public record AppParams(RpcSettings settings, byte[] secret, String bindHost, String advertiseHost, AppIdentity identity) {}
 
   private final BootstrapConfig config;
   private final PrintStream err = System.err;
@@ -76,12 +86,24 @@ public final class WorkerRuntime {
     }
     WorkerRuntime rt = new WorkerRuntime(config);
     try {
-      rt.engine = makeApp.apply(new AppParams(config.settings(), config.secret()));
+      rt.engine = makeApp.apply(new AppParams(config.settings(), config.secret(), config.listen(), advertiseHost(config),
+          config.identity()));
       return rt.start();
     } catch (Throwable t) {
       t.printStackTrace(rt.err);
       return rt.startupFailed(t.toString());
     }
+  }
+
+  /** The configured advertise host; else the listen address, or for a wildcard one the address on the route to the master. */
+  private static String advertiseHost(BootstrapConfig config) {
+    if (!config.advertise().isEmpty()) {
+      return config.advertise();
+    }
+    if (!Addresses.isWildcard(config.listen())) {
+      return config.listen();
+    }
+    return Addresses.routeTo(config.master().host());
   }
 
   private int start() throws Exception {
@@ -109,7 +131,7 @@ public final class WorkerRuntime {
     } catch (Throwable t) {
       // Print first: the master shows the output it has when the spawn fails.
       startupFailed("initWorkerState failed: " + t);
-      master.call(MasterSpec.REGISTER, new MasterSpec.Registration("", 0, Optional.of(t.toString())));
+      master.call(MasterSpec.REGISTER, new MasterSpec.Registration("", 0, false, Optional.of(t.toString())));
       return ExitPolicy.EXIT_FAILURE;
     }
     WorkerHost<S, C, T> host = engine.host(config.workerId(), config.name().orElse(null), spec, state, log, context, true);
@@ -136,7 +158,7 @@ public final class WorkerRuntime {
       }
     });
     Worker<?> handle = engine.handle(config.workerId(), config.name().orElse(null), host);
-    boolean accepted = master.call(MasterSpec.REGISTER, new MasterSpec.Registration(handle.host(), handle.port(), Optional.empty()));
+    boolean accepted = master.call(MasterSpec.REGISTER, new MasterSpec.Registration(handle.host(), handle.port(), handle.usesTls(), Optional.empty()));
     registered.complete(null);
     if (!accepted) {
       return startupFailed("the master no longer expects this worker (spawn timed out?)");

@@ -1,0 +1,57 @@
+package dev.rpcparallel.remote;
+
+import dev.rpcparallel.ConnectionClosedException;
+import dev.rpcparallel.SshLauncher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Launchers onto the {@link SshHosts} fixture, and small helpers of the remote tests. */
+final class Remote {
+  private Remote() {}
+
+  /** A launcher onto {@code host} with the fixture's keys and known hosts, copying into {@code cache}. */
+  static SshLauncher.Builder launcher(SshHosts hosts, SshHosts.Host host, Path cache) {
+    SshLauncher.Builder b = SshLauncher.to(host.address()).user(hosts.user()).cacheDirectory(cache.toString());
+    hosts.sshOptions().forEach(b::option);
+    return b;
+  }
+
+  /** A fresh directory for a host's cache (the namespaces share this machine's file system). */
+  static Path freshCache(String label) {
+    try {
+      return Files.createTempDirectory("rpcp-cache-" + label + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static long filesIn(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".jar")).count();
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static ConnectionClosedException closedCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ConnectionClosedException cce) {
+        return cce;
+      }
+    }
+    throw new AssertionError("expected a ConnectionClosedException, got " + t, t);
+  }
+}
