@@ -3,6 +3,7 @@ package dev.rpcparallel.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.remote.SshHosts.Host;
+import dev.rpcparallel.testing.NoLeaks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,13 +17,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The SSH test fixture itself, driven by real {@code ssh} client processes: logins work only with
  * its keys, commands run inside each host's namespace, hosts reach each other, a cut host is a
- * silent black hole until restored, and teardown leaves nothing behind.
+ * silent black hole until restored, and teardown leaves nothing behind. {@link NoLeaks} checks
+ * that the fixture's sshds are not taken for processes a test leaked (they are no children of
+ * this JVM), as the remote-worker tests will use both.
  */
 @Timeout(120)
+@ExtendWith(NoLeaks.class)
 class SshHostsTest {
 
   /** What an ssh client did: exit code, stdout, stderr, and how long it ran. */
@@ -52,9 +57,9 @@ class SshHostsTest {
     Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p, false));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p, true));
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("ssh did not exit within 30 s: " + cmd);
+      throw new AssertionError("ssh did not exit within 60 s: " + cmd);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     return new Run(p.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS), took);
@@ -161,7 +166,7 @@ class SshHostsTest {
       }, runnable -> new Thread(runnable).start()));
     }
     for (int i = 0; i < 10; i++) {
-      Run r = runs.get(i).get(60, TimeUnit.SECONDS);
+      Run r = runs.get(i).get(90, TimeUnit.SECONDS);
       assertThat(r.exit()).as(describe(r, h1)).isZero();
       assertThat(r.out()).isEqualTo(i + "\n");
     }
