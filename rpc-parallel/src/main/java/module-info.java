@@ -8,6 +8,7 @@
 module dev.rpcparallel {
   requires io.netty.buffer;
   requires io.netty.common;
+  requires io.netty.handler;
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
   requires org.slf4j;

@@ -7,6 +7,7 @@ import dev.rpcparallel.internal.session.Link;
 import dev.rpcparallel.internal.session.LinkHandler;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -23,6 +24,8 @@ public final class InMemoryTransport implements Transport {
   /** The host name of in-memory addresses. */
   public static final String HOST = "in-memory";
 
+  private static final String NO_TLS = "in-memory links have no TLS: they never leave this process";
+
   private final Executor executor;
   private final ScheduledExecutorService timers;
   private final Map<Integer, Function<Link, LinkHandler>> listeners = new ConcurrentHashMap<>();
@@ -33,8 +36,17 @@ public final class InMemoryTransport implements Transport {
     this.timers = timers;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if {@code tls} is present: in-memory links never leave the
+   *     process, and have no TLS
+   */
   @Override
-  public Listener listen(String host, int port, Function<Link, LinkHandler> sessions) {
+  public Listener listen(String host, int port, Optional<Tls> tls, Function<Link, LinkHandler> sessions) {
+    if (tls.isPresent()) {
+      throw new IllegalArgumentException(NO_TLS);
+    }
     int p = port != 0 ? port : ports.incrementAndGet();
     if (listeners.putIfAbsent(p, sessions) != null) {
       throw new WireException(ErrorCode.CONNECT_FAILED, "in-memory port " + p + " is taken");
@@ -52,8 +64,13 @@ public final class InMemoryTransport implements Transport {
     };
   }
 
+  /** {@inheritDoc} A present {@code tls} fails the future with an {@link IllegalArgumentException}. */
   @Override
-  public CompletableFuture<Void> connect(String host, int port, Duration timeout, Function<Link, LinkHandler> session) {
+  public CompletableFuture<Void> connect(String host, int port, Duration timeout, Optional<Tls> tls,
+      Function<Link, LinkHandler> session) {
+    if (tls.isPresent()) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(NO_TLS));
+    }
     Function<Link, LinkHandler> server = HOST.equals(host) ? listeners.get(port) : null;
     if (server == null) {
       return CompletableFuture.failedFuture(new WireException(ErrorCode.CONNECT_FAILED,

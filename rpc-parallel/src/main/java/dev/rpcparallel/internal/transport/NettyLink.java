@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import javax.net.ssl.SSLSession;
 
 /**
  * A {@link Link} over a Netty channel. Inbound bytes are split into frames by a {@link
@@ -143,7 +145,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    handler.onDisconnected("transport error: " + cause.getMessage());
+    handler.onDisconnected(TlsGate.isTls(cause) ? "TLS error: " + TlsGate.reason(cause) : "transport error: " + cause.getMessage());
     channel.close();
   }
 
@@ -314,6 +316,12 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
     } catch (RejectedExecutionException e) {
       return () -> {};
     }
+  }
+
+  /** The TLS session of this link, or null if it is plain TCP. For tests and diagnostics. */
+  SSLSession tlsSession() {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    return ssl == null ? null : ssl.engine().getSession();
   }
 
   @Override
