@@ -22,6 +22,8 @@ public final class HopWorker extends SimpleWorkerSpec<Void, WorkerContext> {
   public static final Rpc<HopWorker, Worker<TestWorker>, String> CALL_ECHO =
       Rpc.of("call_echo", Worker.codec(TestWorker.class), Codecs.STRING);
   public static final Rpc<HopWorker, String, String> GETENV = Rpc.of("getenv", Codecs.STRING, Codecs.STRING);
+  /** The raw bytes of an environment variable's value, from /proc/self/environ (empty array if unset). */
+  public static final Rpc<HopWorker, String, byte[]> ENVIRON_BYTES = Rpc.of("environ_bytes", Codecs.STRING, Codecs.BYTES);
   public static final Rpc<HopWorker, Void, Long> PID = Rpc.of("pid", Codecs.VOID, Codecs.LONG);
 
   public HopWorker() {
@@ -55,6 +57,20 @@ public final class HopWorker extends SimpleWorkerSpec<Void, WorkerContext> {
         .rpc(GETENV, (s, c, name) -> {
           String v = System.getenv(name);
           return v == null ? "<unset>" : v;
+        })
+        .rpc(ENVIRON_BYTES, (s, c, name) -> {
+          byte[] all = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/environ"));
+          byte[] key = (name + "=").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          int start = 0;
+          for (int i = 0; i <= all.length; i++) {
+            if (i == all.length || all[i] == 0) {
+              if (i - start >= key.length && java.util.Arrays.equals(all, start, start + key.length, key, 0, key.length)) {
+                return java.util.Arrays.copyOfRange(all, start + key.length, i);
+              }
+              start = i + 1;
+            }
+          }
+          return new byte[0];
         })
         .rpc(PID, (s, c, q) -> ProcessHandle.current().pid());
   }

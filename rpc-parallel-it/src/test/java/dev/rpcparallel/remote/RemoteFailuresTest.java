@@ -105,6 +105,10 @@ class RemoteFailuresTest {
       Worker<HopWorker> w = app.spawn(new HopWorker(), null, SpawnOptions.builder().name("env")
           .launcher(Remote.launcher(hosts, h2, cache).build()).env("RP_NASTY", nasty).env("RP_EMPTY", "").build());
       try (Connection<HopWorker> c = app.connect(w)) {
+        assertThat(c.call(HopWorker.ENVIRON_BYTES, "RP_NASTY")).as("the bytes in the worker's environment")
+            .isEqualTo(nasty.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        // and Java reads them as they were meant: the launch line sets LC_CTYPE=C.UTF-8 when the
+        // remote login has no locale (as here)
         assertThat(c.call(HopWorker.GETENV, "RP_NASTY")).isEqualTo(nasty);
         assertThat(c.call(HopWorker.GETENV, "RP_EMPTY")).isEmpty();
       }

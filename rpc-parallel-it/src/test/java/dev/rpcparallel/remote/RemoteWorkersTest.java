@@ -55,7 +55,7 @@ class RemoteWorkersTest {
         try (Connection<TestWorker> c = app.connect(w, "c-" + host.name())) {
           assertThat(c.call(TestWorker.WHO, "hi")).isEqualTo("c-" + host.name() + ":hi");
           List<Integer> counted = new ArrayList<>();
-          try (StreamReader<Integer> r = c.openPipe(TestWorker.COUNT, 5)) {
+          try (StreamReader<Integer> r = c.open(TestWorker.COUNT, 5)) {
             r.forEachRemaining(counted::add);
           }
           assertThat(counted).containsExactly(0, 1, 2, 3, 4);

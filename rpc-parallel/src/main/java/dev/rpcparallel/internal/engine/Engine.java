@@ -55,8 +55,8 @@ public final class Engine {
   private final Spawner spawner;
   private final HandshakeQueue handshakes = new HandshakeQueue(HandshakeQueue.PER_APPLICATION, null);
   private volatile boolean closed;
-  /** Null for an in-memory application. */
-  private final CompletableFuture<AppCertificate> certificate;
+  /** The application's TLS identity, once asked for (guarded by this). */
+  private CompletableFuture<AppCertificate> certificate;
   private volatile Tls tls;
 
   public Engine(EngineConfig config) {
@@ -71,19 +71,6 @@ public final class Engine {
         : null;
     this.transport = config.inMemory() ? new InMemoryTransport(executor, timers) : new NettyTransport(config.ioThreads());
     this.spawner = new Spawner(this);
-    if (config.inMemory()) {
-      this.certificate = null;
-    } else if (config.identity() != null) {
-      this.certificate = CompletableFuture.completedFuture(
-          AppCertificate.fromEncoded(config.identity().certificate(), config.identity().privateKey()));
-    } else {
-      // Key generation takes a few ms (more while its classes load): off the caller's path.
-      this.certificate = CompletableFuture.supplyAsync(AppCertificate::generate, r -> {
-        Thread t = new Thread(r, "rpc-parallel-certificate");
-        t.setDaemon(true);
-        t.start();
-      });
-    }
   }
 
   public RpcSettings settings() {
@@ -133,20 +120,47 @@ public final class Engine {
     return Optional.of(t);
   }
 
-  /** The application's TLS identity: given by its master, or made at start in the background. */
+  /**
+   * Starts making the application's TLS identity, unless its master gave one or it is under way:
+   * key generation takes a few ms, ~300 ms while its classes load, so a spawn starts it before
+   * the worker's JVM and waits for it only when it writes the bootstrap.
+   */
+  synchronized CompletableFuture<AppCertificate> certificateAsync() {
+    if (certificate == null && config.identity() != null) {
+      // Decoded at first use: a worker that never speaks TLS never loads the crypto classes.
+      certificate = new CompletableFuture<>();
+      try {
+        certificate.complete(AppCertificate.fromEncoded(config.identity().certificate(), config.identity().privateKey()));
+      } catch (RuntimeException e) {
+        certificate.completeExceptionally(e);
+      }
+    } else if (certificate == null) {
+      certificate = CompletableFuture.supplyAsync(AppCertificate::generate, r -> {
+        Thread t = new Thread(r, "rpc-parallel-certificate");
+        t.setDaemon(true);
+        t.start();
+      });
+    }
+    return certificate;
+  }
+
+  /** The application's TLS identity (waits until it is made). */
   private AppCertificate certificate() {
-    if (certificate == null) {
+    if (config.inMemory()) {
       throw new IllegalStateException("an in-memory application has no TLS certificate");
     }
     try {
-      return certificate.join();
+      return certificateAsync().join();
     } catch (java.util.concurrent.CompletionException e) {
       throw new IllegalStateException("cannot make the application's TLS certificate: " + e.getCause(), e.getCause());
     }
   }
 
-  /** What a spawned worker gets of the application's TLS identity. */
+  /** What a spawned worker gets of the application's TLS identity (passed on as it came, if it came from a master). */
   AppIdentity identityForWorkers() {
+    if (config.identity() != null) {
+      return config.identity();
+    }
     AppCertificate c = certificate();
     return new AppIdentity(c.encodedCertificate(), c.encodedPrivateKey());
   }
@@ -322,7 +336,10 @@ public final class Engine {
     }).whenComplete((ok, e) -> {
       if (e != null) {
         // Name the worker, as failures later in the handshake do (ClientSession).
-        Throwable why = e.getCause() != null ? e.getCause() : e;
+        Throwable x = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        // A TLS failure keeps its own words ("TLS handshake with ... failed: ..."); others, their cause's.
+        boolean tlsFailure = x.getMessage() != null && x.getMessage().startsWith("TLS");
+        Throwable why = !tlsFailure && x.getCause() != null ? x.getCause() : x;
         opened.completeExceptionally(new WireException(ErrorCode.CONNECT_FAILED,
             "could not connect to worker " + target.nameOrId() + " at " + target.address() + ": " + why.getMessage(), why));
       }

@@ -143,20 +143,22 @@ public final class Spawner implements MasterSpec.Registry {
       throw new RpcParallelException(Kind.SPAWN_FAILED,
           "cannot start worker " + name + ": working directory " + dir + " does not exist or is not a directory");
     }
+    engine.certificateAsync(); // made while the worker's JVM starts; the bootstrap carries it
     LaunchSpec launch;
-    byte[] stdin;
+    java.util.function.Supplier<byte[]> stdin;
     if (remote.isPresent()) {
       RemoteSpawn r = RemoteSpawn.prepare(engine, remote.get(), options, spec.getClass(), name);
       HandleData m = withHost(master(Optional.of(r.masterListen())), r.masterAddress());
-      BootstrapConfig config = bootstrap(m, id, options, spec, arg, r.listen(), r.advertise());
+      java.util.function.Supplier<BootstrapConfig> config = () -> bootstrap(m, id, options, spec, arg, r.listen(), r.advertise());
       launch = new LaunchSpec(name, r.command().command(), Map.of(), dir, output(options.stdout()), output(options.stderr()), !foreground);
-      stdin = concat(r.command().stdinPrefix(), config.toStdin());
+      stdin = () -> concat(r.command().stdinPrefix(), config.get().toStdin());
     } else {
-      BootstrapConfig config = bootstrap(master(), id, options, spec, arg,
+      HandleData m = master();
+      java.util.function.Supplier<BootstrapConfig> config = () -> bootstrap(m, id, options, spec, arg,
           options.listenAddress().orElse("127.0.0.1"), options.advertiseAddress().orElse(""));
       launch = new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass())),
           options.env(), dir, output(options.stdout()), output(options.stderr()), !foreground);
-      stdin = config.toStdin();
+      stdin = () -> config.get().toStdin();
     }
     Child child = new Child(id, name, options.shutdownOn(),
         options.onFailure().orElse(e -> log.error("worker {} failed", name, e)));

@@ -135,15 +135,24 @@ public final class ChildProcess {
   }
 
   /**
-   * Writes {@code bytes} to the child's stdin on a thread of its own, so a child that never reads
-   * (a wrapper that does not pass stdin through) cannot block the caller. The write fails, quietly,
-   * once the child is gone.
+   * Writes what {@code bytes} supplies to the child's stdin on a thread of its own, so a child
+   * that never reads (a wrapper that does not pass stdin through) cannot block the caller, and
+   * what is written can be made while the child starts. The write fails, quietly, once the child
+   * is gone; if {@code bytes} fails, stdin is closed (the child then fails to read it, and says so).
    */
-  public void writeStdinInBackground(byte[] bytes) {
+  public void writeStdinInBackground(java.util.function.Supplier<byte[]> bytes) {
     Thread t = new Thread(() -> {
       try {
         OutputStream out = process.getOutputStream();
-        out.write(bytes);
+        byte[] b;
+        try {
+          b = bytes.get();
+        } catch (RuntimeException e) {
+          System.err.println("rpc-parallel: cannot make the bootstrap of worker " + name + ": " + e);
+          out.close();
+          return;
+        }
+        out.write(b);
         out.flush();
       } catch (IOException e) {
         // the child died at once; its exit status and output tell why

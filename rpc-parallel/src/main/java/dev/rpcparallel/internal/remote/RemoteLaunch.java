@@ -15,6 +15,9 @@ import java.util.Optional;
  * every word in the line is quoted by {@link ShellQuoting}. Stateless.
  */
 public final class RemoteLaunch {
+  /** Sets {@code LC_CTYPE=C.UTF-8} when the remote login has no locale at all. */
+  static final String NO_LOCALE_MEANS_UTF8 = "[ -n \"${LC_ALL:-}${LC_CTYPE:-}${LANG:-}\" ] || { LC_CTYPE=C.UTF-8; export LC_CTYPE; }; ";
+
   /** The command the host's login shell runs. */
   static final String READ_AND_RUN = "exec sh -c 'IFS= read -r s && eval \"$s\"'";
 
@@ -38,6 +41,8 @@ public final class RemoteLaunch {
     StringBuilder line = new StringBuilder();
     directory.ifPresent(d -> line.append("cd ").append(CodeShipper.dirExpression(d)).append(" || exit 3; "));
     env.keySet().stream().sorted().forEach(k -> line.append(ShellQuoting.export(k, env.get(k))).append("; "));
+    // Without a locale, Java decodes the environment (and file names) as ASCII: default to UTF-8.
+    line.append(NO_LOCALE_MEANS_UTF8);
     List<String> words = new ArrayList<>(target.remotePrefix());
     words.add(java);
     words.addAll(javaArgs);
