@@ -55,7 +55,7 @@ public final class NettyTransport implements Transport {
           }
         }
         : new ChannelInitializer<>() {
-          private final long handshakeMillis = tls.get().handshakeTimeout().toMillis();
+          private final long handshakeMillis = millis(tls.get().handshakeTimeout());
 
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -98,7 +98,7 @@ public final class NettyTransport implements Transport {
         : new ChannelInitializer<>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            long handshakeMillis = Math.min(timeout.toMillis(), tls.get().handshakeTimeout().toMillis());
+            long handshakeMillis = Math.min(millis(timeout), millis(tls.get().handshakeTimeout()));
             TlsGate.installClient(ch, tls.get().contexts().client(), handshakeMillis, session, connected, host + ":" + port);
           }
         };
@@ -119,6 +119,11 @@ public final class NettyTransport implements Transport {
       }
     });
     return connected;
+  }
+
+  /** At least 1: SslHandler takes 0 as "no handshake timeout". */
+  private static long millis(Duration d) {
+    return Math.max(1, d.toMillis());
   }
 
   /** {@inheritDoc} Waits up to about 2 s for the event loops to stop. */

@@ -17,6 +17,7 @@ public record Tls(TlsContexts contexts, Duration handshakeTimeout) {
    */
   public Tls {
     Objects.requireNonNull(contexts, "contexts");
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("the TLS handshake timeout must be positive: " + handshakeTimeout);
     }
