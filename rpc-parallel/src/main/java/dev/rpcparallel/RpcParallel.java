@@ -400,13 +400,19 @@ public final class RpcParallel implements AutoCloseable {
       return this;
     }
 
-    /** Address worker servers listen on (default {@code 127.0.0.1}: loopback only). */
+    /**
+     * Address the servers of this instance listen on: workers it {@linkplain RpcParallel#serve
+     * serves}, and the master server its local workers connect to (default {@code 127.0.0.1}:
+     * loopback only). A listener on any other address speaks only TLS 1.3 with mutual
+     * authentication by the application's certificate (docs/REMOTE.md). Workers spawned on
+     * other hosts reach the master through {@link SshLauncher}'s own listener.
+     */
     public Builder bindHost(String host) {
       this.bindHost = Objects.requireNonNull(host);
       return this;
     }
 
-    /** Host put in worker handles (default: the bind host). */
+    /** Host put in the handles of workers this instance serves (default: the bind host). */
     public Builder advertiseHost(String host) {
       this.advertiseHost = Objects.requireNonNull(host);
       return this;

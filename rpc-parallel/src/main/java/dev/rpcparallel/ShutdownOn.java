@@ -9,7 +9,8 @@ public enum ShutdownOn {
   /**
    * The worker keeps a heartbeating connection to the master that spawned it and exits when that
    * connection is lost: the master exited or was killed (TCP EOF, at once), the link went silent
-   * (after the heartbeat timeout), or — for local workers — its stdin pipe from the master closed.
+   * (after the heartbeat timeout), or its stdin from the master closed (a pipe for local workers;
+   * the ssh session for remote ones, which closes when the master or its ssh is gone).
    * The default of {@link RpcParallel#spawn}.
    */
   HEARTBEAT_TIMEOUT,

@@ -40,11 +40,14 @@ public final class RemoteHosts {
       System.err.println("usage: RemoteHosts [-o Key=value]... [user@]host...");
       System.exit(2);
     }
-    run(hosts, options, System.out::println);
+    run(hosts, options, null, System.out::println);
   }
 
-  /** Spawns on every host, calls, shuts down; reports through {@code out}. */
-  public static void run(List<String> hosts, List<String> sshOptions, Consumer<String> out) {
+  /**
+   * Spawns on every host, calls, shuts down; reports through {@code out}. {@code cacheDirectory}
+   * is the hosts' cache directory, or null for the default.
+   */
+  public static void run(List<String> hosts, List<String> sshOptions, String cacheDirectory, Consumer<String> out) {
     try (RpcParallel app = RpcParallel.create()) {
       List<SshLauncher> launchers = new ArrayList<>();
       List<CompletableFuture<Worker<SumWorker>>> spawns = new ArrayList<>();
@@ -55,6 +58,9 @@ public final class RemoteHosts {
           b.user(target.substring(0, at));
         }
         sshOptions.forEach(b::option);
+        if (cacheDirectory != null) {
+          b.cacheDirectory(cacheDirectory);
+        }
         SshLauncher launcher = b.build();
         launchers.add(launcher);
         spawns.add(app.spawnAsync(new SumWorker(), "hello from " + target,
