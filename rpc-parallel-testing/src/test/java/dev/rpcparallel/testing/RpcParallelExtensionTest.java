@@ -60,7 +60,13 @@ class RpcParallelExtensionTest {
       Sleeper.release = new CountDownLatch(1);
       Connection<Sleeper> c = app.connect(app.serve(new Sleeper(), null));
       CompletableFuture<Boolean> held = c.callAsync(Sleeper.HOLD);
-      clock.advance(Duration.ofMinutes(5)); // 30 heartbeat intervals while the handler blocks
+      // 30 heartbeat intervals while the handler blocks, a second at a time: a timer of an
+      // in-memory link runs on that link's thread, so one jump of 5 minutes could run a side's
+      // timeout check before the other side's link thread sent the heartbeats that fell due (a CI
+      // run saw "no heartbeat received for 30s"); steps of 1 s leave it 30 steps to catch up.
+      for (int second = 0; second < 300; second++) {
+        clock.advance(Duration.ofSeconds(1));
+      }
       assertThat(c.isClosed()).isFalse();
       assertThat(held).isNotDone();
       Sleeper.release.countDown();
