@@ -60,12 +60,14 @@ class RpcParallelExtensionTest {
       Sleeper.release = new CountDownLatch(1);
       Connection<Sleeper> c = app.connect(app.serve(new Sleeper(), null));
       CompletableFuture<Boolean> held = c.callAsync(Sleeper.HOLD);
-      // 30 heartbeat intervals while the handler blocks, a second at a time: a timer of an
-      // in-memory link runs on that link's thread, so one jump of 5 minutes could run a side's
-      // timeout check before the other side's link thread sent the heartbeats that fell due (a CI
-      // run saw "no heartbeat received for 30s"); steps of 1 s leave it 30 steps to catch up.
-      for (int second = 0; second < 300; second++) {
-        clock.advance(Duration.ofSeconds(1));
+      // 30 heartbeat intervals while the handler blocks, one at a time. A timer of an in-memory
+      // link runs on that link's thread: one jump of 5 minutes let a side's timeout check run
+      // before the other side's link thread had sent the heartbeats that fell due (a verify run
+      // saw "no heartbeat received for 30s"). After each interval, a round trip on the same
+      // connection passes through both link threads behind those heartbeats.
+      for (int interval = 0; interval < 30; interval++) {
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(c.call(Sleeper.ECHO, "tick")).isEqualTo("tick");
       }
       assertThat(c.isClosed()).isFalse();
       assertThat(held).isNotDone();
