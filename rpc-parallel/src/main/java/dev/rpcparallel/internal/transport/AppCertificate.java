@@ -2,6 +2,7 @@ package dev.rpcparallel.internal.transport;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -9,13 +10,14 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECKey;
-import java.security.spec.ECGenParameterSpec;
+import java.security.interfaces.EdECKey;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -23,27 +25,29 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * An application's TLS identity: an EC P-256 key pair and a self-signed X.509 v3 certificate
- * ({@code CN=rpc-parallel app}). The master generates one at start and hands it to its workers in
- * their bootstrap; every TLS link of the application presents it and trusts only it (see {@link
- * TlsContexts}). Made with the JDK alone: the certificate is written by {@link Der} and signed
- * with {@code SHA256withECDSA}, then parsed back by the JDK's {@code CertificateFactory}.
+ * An application's TLS identity: an Ed25519 key pair (RFC 8032) and a self-signed X.509 v3
+ * certificate ({@code CN=rpc-parallel app}). Every TLS link of the application presents it and
+ * trusts only its key (see {@link TlsContexts}). {@link #derive} makes it from the application's
+ * secret, so every program holding the secret makes the same identity, byte for byte; {@link
+ * #generate} makes a random one. Made with the JDK alone: the certificate is written by {@link
+ * Ed25519Certificate} (signatures are deterministic), then parsed back by the JDK's {@code
+ * CertificateFactory}.
  *
  * <p>Immutable and thread-safe. {@link #toString()} shows the certificate's fingerprint, never the
  * key.
  */
 public final class AppCertificate {
-  /** The subject and issuer common name. */
-  static final String COMMON_NAME = "rpc-parallel app";
+  /** The shortest secret {@link #derive} accepts, in bytes. */
+  public static final int MIN_SECRET_LENGTH = 16;
 
-  private static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
-  private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
-  private static final String COMMON_NAME_OID = "2.5.4.3";
-  private static final String BASIC_CONSTRAINTS = "2.5.29.19";
-  private static final String KEY_USAGE = "2.5.29.15";
-  private static final String EXT_KEY_USAGE = "2.5.29.37";
-  private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-  private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  private static final String ED25519 = "Ed25519";
+  private static final byte[] HKDF_SALT = ascii("rpc-parallel");
+  private static final byte[] KEY_INFO = ascii("tls identity v1");
+  private static final byte[] SERIAL_INFO = ascii("tls serial v1");
+  /** The validity of a derived certificate: fixed, so that it is the same everywhere. */
+  private static final ZonedDateTime DERIVED_NOT_BEFORE = ZonedDateTime.of(2020, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+  /** 99991231235959Z: "no well-defined expiration date" (RFC 5280 §4.1.2.5). */
+  private static final ZonedDateTime DERIVED_NOT_AFTER = ZonedDateTime.of(9999, 12, 31, 23, 59, 59, 0, ZoneOffset.UTC);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final X509Certificate certificate;
@@ -57,34 +61,73 @@ public final class AppCertificate {
   }
 
   /**
-   * Generates a new key pair and its certificate, valid from a day ago (for clocks behind ours)
-   * for ten years. Takes a few milliseconds.
+   * The identity of the application whose secret is {@code secret}: a pure function of it. The
+   * Ed25519 private key is the 32-byte seed HKDF-SHA256(ikm = secret, salt = "rpc-parallel", info
+   * = "tls identity v1"); the certificate's serial is 16 bytes of HKDF with info "tls serial v1"
+   * (made positive); it is valid from 2020-01-01T00:00:00Z to 9999-12-31T23:59:59Z. Ed25519
+   * signatures are deterministic, so two programs with the same secret make byte-identical
+   * certificates and keys, and trust each other. Takes a few milliseconds once the JDK's
+   * classes are loaded.
    *
-   * @throws IllegalStateException if the JDK lacks EC P-256 or SHA256withECDSA (every JDK 17+
-   *     has them)
+   * @throws IllegalArgumentException if {@code secret} is shorter than {@link
+   *     #MIN_SECRET_LENGTH} bytes
+   * @throws IllegalStateException if the JDK lacks Ed25519 (every JDK 15+ has it), or its key
+   *     pair generator does not take the seed as the private key
+   */
+  public static AppCertificate derive(byte[] secret) {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new IllegalArgumentException(
+          "the application secret must have at least " + MIN_SECRET_LENGTH + " bytes, not " + secret.length);
+    }
+    byte[] prk = Hkdf.extract(HKDF_SALT, secret);
+    byte[] seed = Hkdf.expand(prk, KEY_INFO, Ed25519Keys.SEED_LENGTH);
+    try {
+      KeyPair keys = Ed25519Keys.fromSeed(seed);
+      BigInteger serial = Ed25519Certificate.positiveSerial(Hkdf.expand(prk, SERIAL_INFO, 16));
+      return make(keys, serial, DERIVED_NOT_BEFORE, DERIVED_NOT_AFTER);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot derive the application's TLS certificate: " + e, e);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+      Arrays.fill(prk, (byte) 0);
+    }
+  }
+
+  /**
+   * Generates a random Ed25519 key pair and its certificate, with a random serial, valid from a
+   * day ago (for clocks behind ours) for ten years.
+   *
+   * @throws IllegalStateException if the JDK lacks Ed25519 (every JDK 15+ has it)
    */
   public static AppCertificate generate() {
     try {
-      KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
-      kpg.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-      KeyPair keys = kpg.generateKeyPair();
+      KeyPairGenerator kpg = KeyPairGenerator.getInstance(ED25519);
+      kpg.initialize(NamedParameterSpec.ED25519, RANDOM);
+      byte[] serial = new byte[16];
+      RANDOM.nextBytes(serial);
       ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-      byte[] der = certificate(keys, serial(), now.minusDays(1), now.plusYears(10));
-      X509Certificate cert = parse(der);
-      cert.verify(keys.getPublic());
-      return new AppCertificate(cert, keys.getPrivate(), der);
+      KeyPair keys = kpg.generateKeyPair();
+      return make(keys, Ed25519Certificate.positiveSerial(serial), now.minusDays(1), now.plusYears(10));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate the application's TLS certificate: " + e, e);
     }
+  }
+
+  private static AppCertificate make(KeyPair keys, BigInteger serial, ZonedDateTime notBefore, ZonedDateTime notAfter)
+      throws GeneralSecurityException {
+    byte[] der = Ed25519Certificate.write(keys.getPublic(), keys.getPrivate(), serial, notBefore, notAfter);
+    X509Certificate cert = parse(der);
+    cert.verify(keys.getPublic()); // also proves the private key is the public key's
+    return new AppCertificate(cert, keys.getPrivate(), der);
   }
 
   /**
    * Rebuilds an identity from {@link #encodedCertificate()} and {@link #encodedPrivateKey()}, e.g.
    * as a worker received it.
    *
-   * @throws IllegalArgumentException naming what is wrong: not a DER X.509 certificate, not an EC
-   *     certificate, not self-signed, not a PKCS#8 EC private key, or a key that is not the
-   *     certificate's
+   * @throws IllegalArgumentException naming what is wrong: not a DER X.509 certificate, not an
+   *     Ed25519 certificate, not self-signed, not a PKCS#8 Ed25519 private key, or a key that is
+   *     not the certificate's
    */
   public static AppCertificate fromEncoded(byte[] cert, byte[] pkcs8Key) {
     X509Certificate c;
@@ -96,8 +139,9 @@ public final class AppCertificate {
     if (!Arrays.equals(encoded(c), cert)) {
       throw new IllegalArgumentException("not exactly one DER-encoded X.509 certificate (other bytes around it)");
     }
-    if (!(c.getPublicKey() instanceof ECKey)) {
-      throw new IllegalArgumentException("the certificate's key is " + c.getPublicKey().getAlgorithm() + ", not EC");
+    String keyType = keyType(c.getPublicKey());
+    if (!keyType.equals(ED25519)) {
+      throw new IllegalArgumentException("the certificate's key is " + keyType + ", not " + ED25519);
     }
     try {
       c.verify(c.getPublicKey());
@@ -106,9 +150,9 @@ public final class AppCertificate {
     }
     PrivateKey key;
     try {
-      key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8Key.clone()));
+      key = KeyFactory.getInstance(ED25519).generatePrivate(new PKCS8EncodedKeySpec(pkcs8Key.clone()));
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException("not a PKCS#8-encoded EC private key: " + e.getMessage(), e);
+      throw new IllegalArgumentException("not a PKCS#8-encoded Ed25519 private key: " + e.getMessage(), e);
     }
     boolean matches;
     try {
@@ -122,15 +166,20 @@ public final class AppCertificate {
     return new AppCertificate(c, key, cert.clone());
   }
 
+  /** "Ed25519" or "Ed448" for an EdDSA key (JDK 17 calls both "EdDSA"), else its algorithm, e.g. "EC". */
+  private static String keyType(PublicKey key) {
+    return key instanceof EdECKey ed ? ed.getParams().getName() : key.getAlgorithm();
+  }
+
   /** Whether what {@code key} signs verifies with {@code cert}'s public key: the key is the certificate's. */
   private static boolean signs(PrivateKey key, X509Certificate cert) throws GeneralSecurityException {
     byte[] challenge = new byte[32];
     RANDOM.nextBytes(challenge);
-    Signature signer = Signature.getInstance(SIGNATURE_ALGORITHM);
+    Signature signer = Signature.getInstance(ED25519);
     signer.initSign(key);
     signer.update(challenge);
     byte[] signature = signer.sign();
-    Signature verifier = Signature.getInstance(SIGNATURE_ALGORITHM);
+    Signature verifier = Signature.getInstance(ED25519);
     verifier.initVerify(cert.getPublicKey());
     verifier.update(challenge);
     return verifier.verify(signature);
@@ -170,71 +219,6 @@ public final class AppCertificate {
     return "AppCertificate[SHA-256 " + fingerprint() + "]";
   }
 
-  // ---- writing the certificate (RFC 5280 §4.1) ----
-
-  /** A random positive serial of exactly 16 bytes (RFC 5280 allows up to 20). */
-  private static BigInteger serial() {
-    byte[] b = new byte[16];
-    RANDOM.nextBytes(b);
-    b[0] = (byte) ((b[0] & 0x7f) | 0x40); // sign bit clear (positive), next bit set (16 bytes, nonzero)
-    return new BigInteger(b);
-  }
-
-  /** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }. */
-  static byte[] certificate(KeyPair keys, BigInteger serial, ZonedDateTime notBefore, ZonedDateTime notAfter)
-      throws GeneralSecurityException {
-    byte[] tbs = tbsCertificate(keys, serial, notBefore, notAfter);
-    Signature signer = Signature.getInstance(SIGNATURE_ALGORITHM);
-    signer.initSign(keys.getPrivate(), RANDOM);
-    signer.update(tbs);
-    // The JDK's ECDSA signature is already the DER Ecdsa-Sig-Value the BIT STRING must hold.
-    return Der.sequence(tbs, signatureAlgorithm(), Der.bitString(signer.sign()));
-  }
-
-  private static byte[] tbsCertificate(KeyPair keys, BigInteger serial, ZonedDateTime notBefore, ZonedDateTime notAfter) {
-    byte[] name = name();
-    return Der.sequence(
-        Der.explicit(0, Der.integer(BigInteger.TWO)), // version: v3 is encoded as 2
-        Der.integer(serial),
-        signatureAlgorithm(),
-        name, // issuer: self-signed, so the subject
-        Der.sequence(Der.time(notBefore), Der.time(notAfter)),
-        name, // subject
-        keys.getPublic().getEncoded(), // the JDK encodes an EC public key as a SubjectPublicKeyInfo
-        Der.explicit(3, extensions()));
-  }
-
-  /** AlgorithmIdentifier for ecdsa-with-SHA256: no parameters, not even NULL (RFC 5758 §3.2). */
-  private static byte[] signatureAlgorithm() {
-    return Der.sequence(Der.oid(ECDSA_WITH_SHA256));
-  }
-
-  /** Name ::= SEQUENCE OF RelativeDistinguishedName; here one RDN, CN=rpc-parallel app. */
-  private static byte[] name() {
-    return Der.sequence(Der.setOf(Der.sequence(Der.oid(COMMON_NAME_OID), Der.utf8String(COMMON_NAME))));
-  }
-
-  /**
-   * An end-entity certificate for TLS signatures, as both server and client: basicConstraints
-   * (critical, not a CA), keyUsage (critical, digitalSignature only) and extKeyUsage (serverAuth,
-   * clientAuth). The pinning trust manager does not need them; they keep the certificate honest
-   * for any other X.509 checker.
-   */
-  private static byte[] extensions() {
-    byte[] digitalSignature = Der.tlv(Der.BIT_STRING, new byte[] {7, (byte) 0x80}); // bit 0; 7 unused bits
-    return Der.sequence(
-        extension(BASIC_CONSTRAINTS, true, Der.sequence()), // cA defaults to FALSE: omitted in DER
-        extension(KEY_USAGE, true, digitalSignature),
-        extension(EXT_KEY_USAGE, false, Der.sequence(Der.oid(SERVER_AUTH), Der.oid(CLIENT_AUTH))));
-  }
-
-  /** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }. */
-  private static byte[] extension(String oid, boolean critical, byte[] value) {
-    return critical
-        ? Der.sequence(Der.oid(oid), Der.bool(true), Der.octetString(value))
-        : Der.sequence(Der.oid(oid), Der.octetString(value)); // DER omits a DEFAULT value
-  }
-
   private static byte[] encoded(X509Certificate c) {
     try {
       return c.getEncoded();
@@ -245,5 +229,9 @@ public final class AppCertificate {
 
   private static X509Certificate parse(byte[] der) throws CertificateException {
     return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

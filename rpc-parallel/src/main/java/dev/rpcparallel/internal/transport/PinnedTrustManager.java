@@ -1,18 +1,19 @@
 package dev.rpcparallel.internal.transport;
 
 import java.net.Socket;
-import java.security.cert.CertificateEncodingException;
+import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts exactly one certificate, the application's: a peer's chain is accepted iff its leaf
- * certificate's encoding equals the pinned one's, whatever else the chain holds. TLS itself (the
- * peer's CertificateVerify signature) proves the peer holds the certificate's private key, so a
- * peer is trusted iff it holds the application's key.
+ * Trusts exactly one key, the application's: a peer's chain is accepted iff its leaf
+ * certificate's public key has the same encoding as the pinned certificate's, whatever else the
+ * certificate or the chain holds. TLS itself (the peer's CertificateVerify signature) proves the
+ * peer holds that key's private key, so a peer is trusted iff it holds the application's key. The
+ * key is the identity: pinning it rather than the whole certificate accepts the same peers, and
+ * keeps accepting them if the certificate around the key is ever written differently.
  *
  * <p>Why not Netty's {@code trustManager(X509Certificate...)}: that makes the certificate a PKIX
  * trust anchor, which also accepts any certificate the anchor's key signed, and applies PKIX rules
@@ -24,23 +25,23 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class PinnedTrustManager extends X509ExtendedTrustManager {
   private final X509Certificate pinned;
-  private final byte[] pinnedEncoding;
+  private final byte[] pinnedKey;
 
+  /** Trusts the key of {@code pinned} (a SubjectPublicKeyInfo encoding is compared). */
   PinnedTrustManager(X509Certificate pinned) {
     this.pinned = pinned;
-    try {
-      this.pinnedEncoding = pinned.getEncoded();
-    } catch (CertificateEncodingException e) {
-      throw new IllegalArgumentException("cannot encode the pinned certificate: " + e.getMessage(), e);
+    this.pinnedKey = pinned.getPublicKey().getEncoded();
+    if (pinnedKey == null) {
+      throw new IllegalArgumentException("the pinned certificate's key has no encoding");
     }
   }
 
   private void check(X509Certificate[] chain, String peer) throws CertificateException {
-    if (chain == null || chain.length == 0) {
+    if (chain == null || chain.length == 0 || chain[0] == null) {
       throw new CertificateException("the " + peer + " presented no certificate");
     }
-    if (!Arrays.equals(chain[0].getEncoded(), pinnedEncoding)) {
-      throw new CertificateException("the " + peer + "'s certificate is not this application's certificate");
+    if (!MessageDigest.isEqual(chain[0].getPublicKey().getEncoded(), pinnedKey)) {
+      throw new CertificateException("the " + peer + "'s certificate does not hold this application's key");
     }
   }
 

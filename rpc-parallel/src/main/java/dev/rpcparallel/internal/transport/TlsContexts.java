@@ -10,7 +10,7 @@ import javax.net.ssl.SSLException;
  * The TLS settings of one application, built once from its {@link AppCertificate} (building is
  * expensive: keep one instance per application and share it): TLS 1.3 only, through the JDK's
  * provider (no native library), mutual authentication required, each side presenting the
- * application's certificate and trusting that certificate only ({@link PinnedTrustManager}), no
+ * application's certificate and trusting only its key ({@link PinnedTrustManager}), no
  * hostname verification. Immutable and thread-safe.
  */
 public final class TlsContexts {

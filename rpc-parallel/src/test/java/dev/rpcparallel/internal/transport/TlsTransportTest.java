@@ -25,14 +25,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.security.interfaces.EdECPublicKey;
+import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * TLS links over real sockets on 127.0.0.1: frames flow through TLS 1.3 between holders of the
- * same application certificate; every other peer (another certificate on either side, plain TCP on
- * either side, a silent peer) is refused, and no session is made for it.
+ * TLS links over real sockets on 127.0.0.1: frames flow through TLS 1.3 (Ed25519 certificates)
+ * between holders of the same application key, generated or derived from the same secret by each
+ * side; every other peer (another key on either side, plain TCP on either side, a silent peer) is
+ * refused, and no session is made for it.
  */
 class TlsTransportTest {
   private static final String HOST = "127.0.0.1";
@@ -43,6 +46,8 @@ class TlsTransportTest {
   private static final Tls OTHER_TLS = new Tls(TlsContexts.of(OTHER), TIMEOUT);
   /** Presents another certificate yet trusts ours: only our side's check can refuse it. */
   private static final Tls IMPOSTOR = new Tls(TlsContexts.of(OTHER, APP), TIMEOUT);
+  private static final byte[] SECRET = "the application's secret, shared".getBytes();
+  private static final Tls DERIVED = new Tls(TlsContexts.of(AppCertificate.derive(SECRET)), TIMEOUT);
 
   private final BlockingQueue<String> refusals = new LinkedBlockingQueue<>();
   private final NettyTransport transport = new NettyTransport(2, refusals::add);
@@ -95,7 +100,7 @@ class TlsTransportTest {
 
     String refusal = refusals.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     assertThat(refusal).startsWith("refused a connection: TLS handshake with 127.0.0.1:")
-        .endsWith("the client's certificate is not this application's certificate");
+        .endsWith("the client's certificate does not hold this application's key");
     // TLS 1.3: the client's handshake may complete before the server checked its certificate;
     // then its link closes under the session it started.
     assertThat(c.outcome()).containsIgnoringCase("TLS");
@@ -111,7 +116,7 @@ class TlsTransportTest {
         .isInstanceOf(WireException.class)
         // JDK 25 puts the alert's name before the reason: "(certificate_unknown) the server's..."
         .hasMessageStartingWith("TLS handshake with 127.0.0.1:" + port + " failed: ")
-        .hasMessageEndingWith("the server's certificate is not this application's certificate")
+        .hasMessageEndingWith("the server's certificate does not hold this application's key")
         .satisfies(e -> assertThat(((WireException) e).code()).isEqualTo(ErrorCode.CONNECT_FAILED));
     assertThat(c.probes).isEmpty(); // no client session either
     assertThat(refusals.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).contains("TLS handshake with 127.0.0.1:");
@@ -124,7 +129,62 @@ class TlsTransportTest {
     Connection c = connect(port, OTHER_TLS, "hello".getBytes());
 
     assertThatThrownBy(() -> await(c.connected))
-        .isInstanceOf(WireException.class).hasMessageContaining("the server's certificate is not this application's");
+        .isInstanceOf(WireException.class).hasMessageContaining("the server's certificate does not hold this application's key");
+    assertThat(refusals.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).contains("TLS handshake with 127.0.0.1:");
+    assertThat(serverProbes).isEmpty();
+  }
+
+  // ---- identities derived from the application's secret ----
+
+  @Test
+  void twoIdentitiesDerivedIndependentlyFromTheSameSecretTalkOverTls13() throws Exception {
+    AppCertificate serverSide = AppCertificate.derive(SECRET.clone());
+    AppCertificate clientSide = AppCertificate.derive(SECRET.clone());
+    int port = transport.listen(HOST, 0, Optional.of(new Tls(TlsContexts.of(serverSide), TIMEOUT)), servers).port();
+    Probe client = connect(port, new Tls(TlsContexts.of(clientSide), TIMEOUT), "same secret".getBytes()).open();
+
+    assertThat(await(client.echoes.get(0))).isEqualTo("same secret".getBytes());
+    assertThat(serverProbes).hasSize(1);
+    for (Probe p : List.of(client, serverProbes.get(0))) {
+      ExtendedSSLSession tls = (ExtendedSSLSession) ((NettyLink) p.link).tlsSession();
+      assertThat(tls.getProtocol()).isEqualTo("TLSv1.3");
+      assertThat(tls.getPeerCertificates()[0].getEncoded()).isEqualTo(serverSide.encodedCertificate());
+      assertThat(tls.getLocalCertificates()[0].getPublicKey()).isInstanceOf(EdECPublicKey.class);
+      // An Ed25519 key signs only with the ed25519 scheme (RFC 8446 §4.2.3); JSSE names it "Ed25519".
+      assertThat(tls.getPeerSupportedSignatureAlgorithms()).contains("Ed25519");
+    }
+    assertThat(refusals).isEmpty();
+  }
+
+  @Test
+  void anIdentityDerivedFromAnotherSecretIsRefusedByTheServer() throws Exception {
+    int port = transport.listen(HOST, 0, Optional.of(DERIVED), servers).port();
+    byte[] otherSecret = SECRET.clone();
+    otherSecret[0] ^= 1;
+    // presents the other secret's identity, yet trusts ours: only the server's check can refuse it
+    Tls other = new Tls(TlsContexts.of(AppCertificate.derive(otherSecret), AppCertificate.derive(SECRET)), TIMEOUT);
+    Connection c = connect(port, other, "intruder".getBytes());
+
+    assertThat(refusals.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+        .startsWith("refused a connection: TLS handshake with 127.0.0.1:")
+        .endsWith("the client's certificate does not hold this application's key");
+    assertThat(c.outcome()).containsIgnoringCase("TLS");
+    assertThat(serverProbes).isEmpty();
+  }
+
+  @Test
+  void anIdentityDerivedFromAnotherSecretIsRefusedByTheClient() throws Exception {
+    byte[] otherSecret = SECRET.clone();
+    otherSecret[0] ^= 1;
+    Tls other = new Tls(TlsContexts.of(AppCertificate.derive(otherSecret), AppCertificate.derive(SECRET)), TIMEOUT);
+    int port = transport.listen(HOST, 0, Optional.of(other), servers).port();
+    Connection c = connect(port, DERIVED, "hello".getBytes());
+
+    assertThatThrownBy(() -> await(c.connected))
+        .isInstanceOf(WireException.class)
+        .hasMessageStartingWith("TLS handshake with 127.0.0.1:" + port + " failed: ")
+        .hasMessageEndingWith("the server's certificate does not hold this application's key");
+    assertThat(c.probes).isEmpty();
     assertThat(refusals.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).contains("TLS handshake with 127.0.0.1:");
     assertThat(serverProbes).isEmpty();
   }
