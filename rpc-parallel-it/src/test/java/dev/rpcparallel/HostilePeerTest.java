@@ -75,7 +75,7 @@ class HostilePeerTest {
     BinaryWriter w = new BinaryWriter();
     w.writeFixedLong(id.getMostSignificantBits()).writeFixedLong(id.getLeastSignificantBits());
     w.writeBoolean(true).writeString("impostor");
-    w.writeString("127.0.0.1").writeVarInt(port).writeString(TestWorker.class.getName());
+    w.writeString("127.0.0.1").writeVarInt(port).writeBoolean(false).writeString(TestWorker.class.getName());
     RpcSettings.CODEC.encode(app.settings(), w);
     w.writeBytes(SECRET);
     w.writeUnsignedVarLong(0).writeUnsignedVarLong(0); // credential generation and expiry

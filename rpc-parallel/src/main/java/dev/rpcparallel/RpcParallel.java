@@ -1,6 +1,5 @@
 package dev.rpcparallel;
 
-import dev.rpcparallel.internal.engine.AppIdentity;
 import dev.rpcparallel.internal.engine.Engine;
 import dev.rpcparallel.internal.engine.EngineConfig;
 import dev.rpcparallel.internal.engine.Errors;
@@ -47,7 +46,7 @@ public final class RpcParallel implements AutoCloseable {
     RpcSettings base = b.settings != null ? b.settings : RpcSettings.defaults();
     RpcSettings settings = base.withOverrides(b.environment != null ? b.environment : System.getenv());
     this.engine = new Engine(new EngineConfig(this, new HandleAccess(), settings, b.secret, b.executor, b.ioThreads,
-        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers, b.identity));
+        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers));
   }
 
   /** An instance with default settings (plus any {@value RpcSettings#ENV_VAR} override). */
@@ -304,10 +303,8 @@ public final class RpcParallel implements AutoCloseable {
   static int runSpawnedWorker() {
     RpcParallel[] app = new RpcParallel[1];
     int status = WorkerRuntime.run(p -> {
-      Builder b = builder().settings(p.settings()).environment(Map.of()).secret(p.secret())
-          .bindHost(p.bindHost()).advertiseHost(p.advertiseHost());
-      b.identity = p.identity();
-      app[0] = b.build();
+      app[0] = builder().settings(p.settings()).environment(Map.of()).secret(p.secret())
+          .bindHost(p.bindHost()).advertiseHost(p.advertiseHost()).build();
       return app[0].engine;
     });
     if (app[0] != null) {
@@ -354,7 +351,6 @@ public final class RpcParallel implements AutoCloseable {
     private String bindHost = "127.0.0.1";
     private String advertiseHost;
     private boolean inMemory;
-    private AppIdentity identity;
 
     private Builder() {}
 

@@ -41,7 +41,7 @@ class CodeShippingTest {
 
   @Test
   void aSecondSpawnCopiesNothingEvenFromAnotherLauncher() throws Exception {
-    Path cache = Remote.freshCache("second");
+    Path cache = Remote.freshCache(hosts, "second");
     SshHosts.Host h1 = hosts.hosts().get(0);
     try (RpcParallel app = RpcParallel.create()) {
       SshLauncher first = Remote.launcher(hosts, h1, cache).build();
@@ -64,7 +64,7 @@ class CodeShippingTest {
 
   @Test
   void eightConcurrentSpawnsToAFreshHostCopyEachFileOnce() throws Exception {
-    Path cache = Remote.freshCache("eight");
+    Path cache = Remote.freshCache(hosts, "eight");
     SshHosts.Host h2 = hosts.hosts().get(1);
     try (RpcParallel app = RpcParallel.create()) {
       SshLauncher launcher = Remote.launcher(hosts, h2, cache).build();
@@ -94,7 +94,7 @@ class CodeShippingTest {
 
   @Test
   void aTamperedCopyIsRefusedNamingHostAndPathAndDeleteRemovesTheCopies() throws Exception {
-    Path cache = Remote.freshCache("tamper");
+    Path cache = Remote.freshCache(hosts, "tamper");
     SshHosts.Host h1 = hosts.hosts().get(0);
     try (RpcParallel app = RpcParallel.create()) {
       SshLauncher launcher = Remote.launcher(hosts, h1, cache).build();
@@ -123,8 +123,8 @@ class CodeShippingTest {
 
   @Test
   void anExistingInstallationIsUsedAsItIsAndCheckedByHash() throws Exception {
-    Path cache = Remote.freshCache("install-source");
-    Path install = Remote.freshCache("install");
+    Path cache = Remote.freshCache(hosts, "install-source");
+    Path install = Remote.freshCache(hosts, "install");
     SshHosts.Host h2 = hosts.hosts().get(1);
     try (RpcParallel app = RpcParallel.create()) {
       // Install: what a deployment would put there (here: the copies, under their own names).

@@ -3,7 +3,6 @@ package dev.rpcparallel.remote;
 import dev.rpcparallel.ConnectionClosedException;
 import dev.rpcparallel.SshLauncher;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -20,13 +19,12 @@ final class Remote {
     return b;
   }
 
-  /** A fresh directory for a host's cache (the namespaces share this machine's file system). */
-  static Path freshCache(String label) {
-    try {
-      return Files.createTempDirectory("rpcp-cache-" + label + "-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /**
+   * A cache directory, not yet made, in the remote user's home (the namespaces share this
+   * machine's file system, so a test can look at it as a local path).
+   */
+  static Path freshCache(SshHosts hosts, String label) {
+    return hosts.home().resolve("cache-" + label + "-" + Long.toHexString(System.nanoTime()));
   }
 
   static long filesIn(Path dir) throws IOException {

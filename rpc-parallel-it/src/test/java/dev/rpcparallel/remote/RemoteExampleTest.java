@@ -20,7 +20,7 @@ class RemoteExampleTest {
   @Test
   void spawnsOnEveryHostNamedAndPrintsWhatItsJavadocSays() throws Exception {
     SshHosts hosts = SshHosts.get();
-    Path cache = Remote.freshCache("example");
+    Path cache = Remote.freshCache(hosts, "example");
     try {
       List<String> targets = new ArrayList<>();
       for (SshHosts.Host h : hosts.hosts()) {

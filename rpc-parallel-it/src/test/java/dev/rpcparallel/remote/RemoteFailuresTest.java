@@ -32,7 +32,7 @@ class RemoteFailuresTest {
   @BeforeAll
   static void fixture() {
     hosts = SshHosts.get();
-    cache = Remote.freshCache("failures");
+    cache = Remote.freshCache(hosts, "failures");
   }
 
   @AfterAll

@@ -41,7 +41,7 @@ class RemoteLinkTest {
   @BeforeAll
   static void fixture() {
     hosts = SshHosts.get();
-    cache = Remote.freshCache("link");
+    cache = Remote.freshCache(hosts, "link");
   }
 
   @AfterAll

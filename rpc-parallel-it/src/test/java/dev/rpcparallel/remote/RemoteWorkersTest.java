@@ -34,7 +34,7 @@ class RemoteWorkersTest {
   @BeforeAll
   static void fixture() {
     hosts = SshHosts.get();
-    cache = Remote.freshCache("kinds");
+    cache = Remote.freshCache(hosts, "kinds");
   }
 
   @AfterAll

@@ -70,6 +70,14 @@ public final class SshHosts implements AutoCloseable {
   private static final String TEMP_PREFIX = "rpcp-sshfixture-";
   private static final Path SSHD = Path.of("/usr/sbin/sshd");
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * The account tests log in as: a system user of this machine with {@code /bin/sh} as login shell
+   * and a home of its own, so a session costs what ssh costs (root's {@code ~/.bashrc} here runs
+   * {@code pyenv init}, about 1 s per session), and workers run as a user other than the master's,
+   * as on a real host.
+   */
+  private static final String USER = "rpcp-ssh";
+  private static final Path HOME = Path.of("/var/tmp/rpcp-ssh-home");
 
   private static SshHosts instance;
   /** Why setup failed or was skipped in this JVM: not retried by every test. */
@@ -177,6 +185,7 @@ public final class SshHosts implements AutoCloseable {
     shutdownHook = new Thread(this::closeQuietly, "ssh-fixture-teardown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
+      createUser();
       createNetwork();
       createKeys();
       for (Host h : hosts) {
@@ -221,9 +230,14 @@ public final class SshHosts implements AutoCloseable {
     return dir.resolve("wrong_known_hosts");
   }
 
-  /** The user to log in as ({@code root}: the sshds run as root and can only log in root). */
+  /** The user to log in as: {@value #USER}, an account the fixture makes, with {@code /bin/sh}. */
   public String user() {
-    return "root";
+    return USER;
+  }
+
+  /** The home directory of {@link #user()} on every host (the hosts share this machine's files). */
+  public Path home() {
+    return HOME;
   }
 
   /** This (the root) namespace's address on the bridge, which the hosts reach it at. */
@@ -315,6 +329,7 @@ public final class SshHosts implements AutoCloseable {
     }
     removeLeftovers();
     deleteRecursively(dir);
+    deleteRecursively(HOME);
     List<String> left = leftovers();
     if (!left.isEmpty()) {
       throw new IllegalStateException("SSH fixture teardown left: " + String.join("; ", left));
@@ -477,6 +492,7 @@ public final class SshHosts implements AutoCloseable {
     write(knownHostsFile(), known.toString());
     write(wrongKnownHostsFile(), wrong.toString());
     write(authorizedKeys(), publicKey(identityFile()) + "\n");
+    Commands.run("chown", USER + ":", authorizedKeys().toString());
   }
 
   private void keygen(Path key) {
@@ -493,8 +509,25 @@ public final class SshHosts implements AutoCloseable {
     return dir.resolve(h.name() + "_host_ed25519");
   }
 
+  /** In the user's home: sshd reads it with the user's rights. */
   private Path authorizedKeys() {
-    return dir.resolve("authorized_keys");
+    return HOME.resolve("authorized_keys");
+  }
+
+  /** Makes {@value #USER} if missing (unlocked, no password) and gives it a fresh, empty home. */
+  private void createUser() {
+    if (!Commands.attempt("id", "-u", USER).ok()) {
+      Commands.run("useradd", "--system", "--no-create-home", "--home-dir", HOME.toString(), "--shell", "/bin/sh", USER);
+    }
+    Commands.run("usermod", "-p", "*", USER); // "*": no password, but not locked (sshd refuses locked accounts)
+    deleteRecursively(HOME);
+    try {
+      Files.createDirectories(HOME);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Commands.run("chown", USER + ":", HOME.toString());
+    Commands.run("chmod", "0755", HOME.toString());
   }
 
   private Path config(Host h) {

@@ -28,7 +28,6 @@ import java.util.UUID;
  * @param listen where the worker's server listens
  * @param advertise the host in the worker's handle; empty: the listen address, or for a wildcard
  *     one, the worker's address on the route to its master
- * @param identity the application's TLS identity
  */
 record BootstrapConfig(
     byte[] secret,
@@ -41,8 +40,7 @@ record BootstrapConfig(
     ExitPolicy.Mode mode,
     Duration connectionTimeout,
     String listen,
-    String advertise,
-    AppIdentity identity) {
+    String advertise) {
 
   /** Largest config a worker accepts on stdin. */
   static final int MAX_LENGTH = 256 << 20;
@@ -87,7 +85,6 @@ record BootstrapConfig(
     out.writeString(c.mode.name());
     out.writeVarLong(c.connectionTimeout.toNanos());
     out.writeString(c.listen).writeString(c.advertise);
-    out.writeBytes(c.identity.certificate()).writeBytes(c.identity.privateKey());
   }
 
   private static BootstrapConfig read(BinaryReader in) {
@@ -111,9 +108,8 @@ record BootstrapConfig(
     }
     String listen = in.readString();
     String advertise = in.readString();
-    AppIdentity identity = new AppIdentity(in.readBytes(), in.readBytes());
     return new BootstrapConfig(secret, settings, master, id, name, specClass, initArg, m, Duration.ofNanos(timeout),
-        listen, advertise, identity);
+        listen, advertise);
   }
 
   private static void writeHandle(HandleData h, BinaryWriter out) {

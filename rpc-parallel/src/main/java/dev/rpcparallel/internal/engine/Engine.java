@@ -55,8 +55,6 @@ public final class Engine {
   private final Spawner spawner;
   private final HandshakeQueue handshakes = new HandshakeQueue(HandshakeQueue.PER_APPLICATION, null);
   private volatile boolean closed;
-  /** The application's TLS identity, once asked for (guarded by this). */
-  private CompletableFuture<AppCertificate> certificate;
   private volatile Tls tls;
 
   public Engine(EngineConfig config) {
@@ -105,64 +103,47 @@ public final class Engine {
 
   /** TLS with the application's certificate if {@code on}; else none. */
   private Optional<Tls> tls(boolean on) {
-    if (!on) {
-      return Optional.empty();
-    }
+    return on ? Optional.of(tls()) : Optional.empty();
+  }
+
+  /**
+   * The application's TLS identity and contexts, made at first use: the identity is derived from
+   * the application secret ({@link AppCertificate#derive}), so every process holding the secret
+   * (spawned workers, other programs given the same secret) has the same one, and nothing more
+   * travels to workers. Making it costs ~0.3 s and the contexts ~1 s while their classes load.
+   *
+   * @throws IllegalStateException for an in-memory application
+   */
+  private Tls tls() {
     Tls t = tls;
     if (t == null) {
       synchronized (this) {
         if (tls == null) {
-          tls = new Tls(TlsContexts.of(certificate()), settings.handshakeTimeout());
+          if (config.inMemory()) {
+            throw new IllegalStateException("an in-memory application has no TLS");
+          }
+          tls = new Tls(TlsContexts.of(AppCertificate.derive(secret)), settings.handshakeTimeout());
         }
         t = tls;
       }
     }
-    return Optional.of(t);
+    return t;
   }
 
-  /**
-   * Starts making the application's TLS identity, unless its master gave one or it is under way:
-   * key generation takes a few ms, ~300 ms while its classes load, so a spawn starts it before
-   * the worker's JVM and waits for it only when it writes the bootstrap.
-   */
-  synchronized CompletableFuture<AppCertificate> certificateAsync() {
-    if (certificate == null && config.identity() != null) {
-      // Decoded at first use: a worker that never speaks TLS never loads the crypto classes.
-      certificate = new CompletableFuture<>();
+  /** Starts making {@link #tls()} on a daemon thread, so that a remote spawn's ssh steps overlap it. */
+  void prepareTlsInBackground() {
+    if (tls != null) {
+      return;
+    }
+    Thread t = new Thread(() -> {
       try {
-        certificate.complete(AppCertificate.fromEncoded(config.identity().certificate(), config.identity().privateKey()));
+        tls();
       } catch (RuntimeException e) {
-        certificate.completeExceptionally(e);
+        // the caller that needs it gets the error
       }
-    } else if (certificate == null) {
-      certificate = CompletableFuture.supplyAsync(AppCertificate::generate, r -> {
-        Thread t = new Thread(r, "rpc-parallel-certificate");
-        t.setDaemon(true);
-        t.start();
-      });
-    }
-    return certificate;
-  }
-
-  /** The application's TLS identity (waits until it is made). */
-  private AppCertificate certificate() {
-    if (config.inMemory()) {
-      throw new IllegalStateException("an in-memory application has no TLS certificate");
-    }
-    try {
-      return certificateAsync().join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw new IllegalStateException("cannot make the application's TLS certificate: " + e.getCause(), e.getCause());
-    }
-  }
-
-  /** What a spawned worker gets of the application's TLS identity (passed on as it came, if it came from a master). */
-  AppIdentity identityForWorkers() {
-    if (config.identity() != null) {
-      return config.identity();
-    }
-    AppCertificate c = certificate();
-    return new AppIdentity(c.encodedCertificate(), c.encodedPrivateKey());
+    }, "rpc-parallel-tls-setup");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** A handle's data for worker {@code id}, with a credential of generation 0 that never expires. */

@@ -18,7 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param advertiseHost the host put in handles
  * @param inMemory no sockets: links live in memory
  * @param timers timers of in-memory links; null: the engine makes (and owns) one thread
- * @param identity the application's TLS identity from its master; null: the engine makes one
  */
 public record EngineConfig(
     RpcParallel app,
@@ -30,5 +29,4 @@ public record EngineConfig(
     String bindHost,
     String advertiseHost,
     boolean inMemory,
-    ScheduledExecutorService timers,
-    AppIdentity identity) {}
+    ScheduledExecutorService timers) {}

@@ -87,6 +87,11 @@ public final class Spawner implements MasterSpec.Registry {
     this.engine = engine;
   }
 
+  /** The master server for local workers, if a spawn started it (for tests that attack it). */
+  public synchronized Optional<HandleData> localMasterServer() {
+    return Optional.ofNullable(masters.get(""));
+  }
+
   /** The master server local workers connect to (on the application's bind host). */
   private HandleData master() {
     return master(Optional.empty());
@@ -143,10 +148,10 @@ public final class Spawner implements MasterSpec.Registry {
       throw new RpcParallelException(Kind.SPAWN_FAILED,
           "cannot start worker " + name + ": working directory " + dir + " does not exist or is not a directory");
     }
-    engine.certificateAsync(); // made while the worker's JVM starts; the bootstrap carries it
     LaunchSpec launch;
     java.util.function.Supplier<byte[]> stdin;
     if (remote.isPresent()) {
+      engine.prepareTlsInBackground(); // the master's listener for remote workers speaks TLS
       RemoteSpawn r = RemoteSpawn.prepare(engine, remote.get(), options, spec.getClass(), name);
       HandleData m = withHost(master(Optional.of(r.masterListen())), r.masterAddress());
       java.util.function.Supplier<BootstrapConfig> config = () -> bootstrap(m, id, options, spec, arg, r.listen(), r.advertise());
@@ -186,8 +191,7 @@ public final class Spawner implements MasterSpec.Registry {
   private BootstrapConfig bootstrap(HandleData master, UUID id, SpawnOptions options, WorkerSpec<?, ?, ?, ?> spec, byte[] arg,
       String listen, String advertise) {
     return new BootstrapConfig(engine.secret(), engine.settings(), master, id, options.name(),
-        spec.getClass().getName(), arg, mode(options.shutdownOn()), options.connectionTimeout(), listen, advertise,
-        engine.identityForWorkers());
+        spec.getClass().getName(), arg, mode(options.shutdownOn()), options.connectionTimeout(), listen, advertise);
   }
 
   private static HandleData withHost(HandleData d, String host) {

@@ -34,9 +34,8 @@ public final class WorkerRuntime {
    * @param secret the application secret
    * @param bindHost where the worker's server listens
    * @param advertiseHost the host in its handle
-   * @param identity the application's TLS identity
    */
-  public record AppParams(RpcSettings settings, byte[] secret, String bindHost, String advertiseHost, AppIdentity identity) {}
+  public record AppParams(RpcSettings settings, byte[] secret, String bindHost, String advertiseHost) {}
 
   private final BootstrapConfig config;
   private final PrintStream err = System.err;
@@ -86,8 +85,7 @@ public final class WorkerRuntime {
     }
     WorkerRuntime rt = new WorkerRuntime(config);
     try {
-      rt.engine = makeApp.apply(new AppParams(config.settings(), config.secret(), config.listen(), advertiseHost(config),
-          config.identity()));
+      rt.engine = makeApp.apply(new AppParams(config.settings(), config.secret(), config.listen(), advertiseHost(config)));
       return rt.start();
     } catch (Throwable t) {
       t.printStackTrace(rt.err);
