@@ -73,18 +73,24 @@ class TlsListenerTest {
     }
   }
 
-  /** Another application with the same secret but its own certificate is refused by TLS alone. */
+  /**
+   * Off loopback a handle is not enough: another application (another secret, so another TLS key)
+   * holding a valid handle is refused by TLS, before the credential is even looked at; a program
+   * given the same secret is the same application, with the same key, and gets in.
+   */
   @Test
-  void aPeerWithAnotherCertificateIsRefusedEvenWithTheSecret() throws Exception {
+  void aHandleAloneDoesNotOpenATlsListenerButTheSameSecretDoes() throws Exception {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     try (RpcParallel app = RpcParallel.builder().secret(secret).build();
-        RpcParallel impostor = RpcParallel.builder().secret(secret).build()) {
+        RpcParallel stranger = RpcParallel.create();
+        RpcParallel sibling = RpcParallel.builder().secret(secret).build()) {
       Worker<TestWorker> w = spawnOffLoopback(app);
-      Throwable t = catchThrowable(() -> impostor.connect(w, "impostor").call(TestWorker.ECHO, "x"));
-      assertThat(t).isInstanceOf(RpcParallelException.class).hasMessageContaining("TLS");
-      try (Connection<TestWorker> c = app.connect(w, "owner")) {
-        assertThat(c.call(TestWorker.ECHO, "fine")).isEqualTo("fine");
+      Throwable t = catchThrowable(() -> stranger.connect(w, "stranger").call(TestWorker.ECHO, "x"));
+      assertThat(t).isInstanceOf(RpcParallelException.class).hasMessageContaining("TLS handshake")
+          .hasMessageContaining("does not hold this application's key");
+      try (Connection<TestWorker> c = sibling.connect(w, "sibling")) {
+        assertThat(c.call(TestWorker.ECHO, "same secret")).isEqualTo("same secret");
       }
     }
   }
