@@ -263,7 +263,9 @@ public final class SpawnOptions {
 
     /**
      * Adds an environment variable for the worker; values reach it unchanged. The worker's
-     * environment is the master's plus these; a variable set twice keeps the last value.
+     * environment is the master's plus these; a variable set twice keeps the last value. On
+     * another host ({@link SshLauncher}) it is the remote login's environment plus these, and a
+     * name must be a shell variable name ({@code [A-Za-z_][A-Za-z0-9_]*}) or the spawn fails.
      *
      * @throws NullPointerException if {@code key} or {@code value} is null
      */
@@ -286,7 +288,9 @@ public final class SpawnOptions {
      * The worker's working directory (default: the master's current directory); a relative path is
      * resolved against the master's. Relative {@link Redirect} files are resolved against it. It
      * is checked at spawn time: if it is not an existing directory, the spawn fails with an {@link
-     * RpcParallelException} of kind {@code SPAWN_FAILED}.
+     * RpcParallelException} of kind {@code SPAWN_FAILED}. On another host ({@link SshLauncher})
+     * it is a directory there, taken as written (relative: to the remote home; default: the
+     * remote home); if the worker cannot change to it, it exits with status 3 and the spawn fails.
      *
      * @throws NullPointerException if {@code dir} is null
      */
@@ -311,7 +315,8 @@ public final class SpawnOptions {
     /**
      * The {@code java} program that starts the worker (default: this JVM's own {@code
      * java.home}/bin/java). It is the first word of the Java command line the {@link Launcher}
-     * receives. If it cannot be started, the spawn fails with kind {@code SPAWN_FAILED}.
+     * receives. If it cannot be started, the spawn fails with kind {@code SPAWN_FAILED}. Not used
+     * by an {@link SshLauncher}, which finds the host's own java ({@code SshLauncher.Builder.java}).
      *
      * @throws NullPointerException if {@code java} is null
      */

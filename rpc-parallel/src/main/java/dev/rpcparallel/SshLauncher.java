@@ -1,13 +1,19 @@
 package dev.rpcparallel;
 
+import dev.rpcparallel.internal.remote.ClassPathPacker;
 import dev.rpcparallel.internal.remote.CodeShipper;
 import dev.rpcparallel.internal.remote.RemoteFailureException;
 import dev.rpcparallel.internal.remote.ShellQuoting;
+import dev.rpcparallel.internal.remote.ShippedEntry;
 import dev.rpcparallel.internal.remote.SshTarget;
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>starts the worker with {@code ssh host exec sh -c 'IFS= read -r s && eval "$s"'}: the line
  *       it reads from the ssh session's stdin exports the spawn's {@linkplain
  *       SpawnOptions.Builder#env environment additions} (byte for byte: values are rebuilt by
- *       {@code printf}, never interpreted) and execs java, which reads its bootstrap (secret,
- *       certificate, settings) from the same stdin. Nothing secret is in any argv or environment.
+ *       {@code printf}, never interpreted) and execs java, which reads its bootstrap (the application
+ *       secret, from which the TLS key is derived; the master's address; the settings) from the
+ *       same stdin. Nothing secret is in any argv or environment.
  * </ol>
  *
  * <p>The worker connects back to the master over TLS 1.3 with mutual authentication (see {@code
@@ -115,8 +122,10 @@ public final class SshLauncher implements Launcher {
   }
 
   /**
-   * Deletes the host's cache directory: every class path copied there, by any master. Workers
-   * running from it keep running (their files stay open); the next spawn copies again.
+   * Deletes the copies in the host's cache directory — files named {@code <sha256>.jar}, made by
+   * any master, and leftover temporary files; nothing else — then the directory if that left it
+   * empty. The next spawn copies again. Call it when no worker runs from the copies: a running
+   * worker may still load classes from a jar it had not opened yet.
    *
    * @throws RpcParallelException {@code SPAWN_FAILED}, with what ssh said, if ssh fails, or if
    *     this launcher uses an {@linkplain Builder#existingInstallation existing installation}
@@ -127,6 +136,23 @@ public final class SshLauncher implements Launcher {
     } catch (RemoteFailureException e) {
       throw new RpcParallelException(RpcParallelException.Kind.SPAWN_FAILED, e.getMessage(), e);
     }
+  }
+
+  /**
+   * What an {@linkplain Builder#existingInstallation existing installation} of this JVM's class
+   * path must hold: for each entry, the file name it must have in the installation directory and
+   * a local file with the right bytes (a jar as it is; a directory packed as a spawn packs it).
+   * Copy each file there under its name (for example with {@code scp}); spawns then check every
+   * one by SHA-256.
+   *
+   * @throws java.io.UncheckedIOException if an entry cannot be read or packed
+   */
+  public static Map<String, Path> installationFiles() {
+    Map<String, Path> out = new LinkedHashMap<>();
+    for (ShippedEntry e : ClassPathPacker.entries(List.of(System.getProperty("java.class.path").split(File.pathSeparator)))) {
+      out.put(e.name(), e.jar());
+    }
+    return out;
   }
 
   SshTarget target() {
@@ -197,10 +223,29 @@ public final class SshLauncher implements Launcher {
       return this;
     }
 
-    /** Adds an ssh option, as for {@code -o}, e.g. {@code option("ProxyJump=bastion")}. */
+    /**
+     * Adds an ssh option, as for {@code -o}, e.g. {@code option("ProxyJump=bastion")}. ssh keeps
+     * the first value it is given for most options, and these come after the launcher's own
+     * ({@code BatchMode=yes}, {@code ConnectTimeout}, then {@link #strictHostKeyChecking}) and in
+     * the order added; {@code ConnectTimeout} and {@code BatchMode=no} are refused here (use
+     * {@link #connectTimeout}), {@code BatchMode=yes} is accepted and changes nothing.
+     * {@code IdentityFile} adds up instead: every key given is tried.
+     *
+     * @throws IllegalArgumentException if it is not {@code Key=value}, or sets {@code
+     *     ConnectTimeout} or {@code BatchMode=no}
+     */
     public Builder option(String keyEqualsValue) {
       if (!keyEqualsValue.matches("[A-Za-z][A-Za-z0-9]*[= ].*")) {
         throw new IllegalArgumentException("an ssh option is Key=value, got " + keyEqualsValue);
+      }
+      String key = keyEqualsValue.split("[= ]", 2)[0].toLowerCase(Locale.ROOT);
+      String value = keyEqualsValue.split("[= ]", 2)[1].strip();
+      if (key.equals("batchmode") && value.equalsIgnoreCase("yes")) {
+        return this; // what the launcher sets anyway
+      }
+      if (key.equals("batchmode") || key.equals("connecttimeout")) {
+        throw new IllegalArgumentException("the launcher sets " + keyEqualsValue.split("[= ]", 2)[0]
+            + " itself (ssh keeps its first value): use connectTimeout(Duration); BatchMode is always yes");
       }
       options.add(keyEqualsValue);
       return this;
@@ -231,8 +276,10 @@ public final class SshLauncher implements Launcher {
     }
 
     /**
-     * The directory on the host that holds the copies (created if missing; {@code ~/} means the
-     * remote home); default {@code ${XDG_CACHE_HOME:-~/.cache}/rpc-parallel/classpath}.
+     * The directory on the host that holds the copies (created if missing, private to the login
+     * user; {@code ~/} means the remote home); default {@code
+     * ${XDG_CACHE_HOME:-~/.cache}/rpc-parallel/classpath}. It must belong to the login user and
+     * not be writable by group or others, or spawns fail.
      */
     public Builder cacheDirectory(String dir) {
       this.cacheDirectory = Optional.of(checkWord(dir, "cacheDirectory"));
@@ -240,10 +287,11 @@ public final class SshLauncher implements Launcher {
     }
 
     /**
-     * Copies nothing: the class path is already in {@code dir} on the host, each jar under its
-     * own file name and each directory packed into {@code <name>.jar} ({@code
-     * <module>-classes.jar} for a Maven {@code <module>/target/classes}), and checked by SHA-256
-     * at each spawn; a missing or different file fails the spawn, naming host and path.
+     * Copies nothing: the class path is already in {@code dir} on the host, as {@link
+     * SshLauncher#installationFiles()} lists it (each jar under its own file name, each directory packed
+     * into {@code <name>.jar}), and is checked by SHA-256 at each spawn; a missing or different
+     * file fails the spawn, naming host and path. {@code dir} must not be writable by group or
+     * others.
      */
     public Builder existingInstallation(String dir) {
       this.installation = Optional.of(checkWord(dir, "existingInstallation"));

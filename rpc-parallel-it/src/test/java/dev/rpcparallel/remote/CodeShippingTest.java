@@ -121,6 +121,41 @@ class CodeShippingTest {
     }
   }
 
+  /** deleteCopies removes what rpc-parallel put there and nothing else, even in a directory the user also uses. */
+  @Test
+  void deleteCopiesRemovesOnlyTheCopies() throws Exception {
+    Path cache = Remote.freshCache(hosts, "shared-use");
+    SshHosts.Host h1 = hosts.hosts().get(0);
+    try (RpcParallel app = RpcParallel.create()) {
+      SshLauncher launcher = Remote.launcher(hosts, h1, cache).build();
+      app.shutdown(app.spawn(new HopWorker(), null, SpawnOptions.builder().launcher(launcher).build())).get(20, TimeUnit.SECONDS);
+      Path notes = Files.writeString(cache.resolve("notes.txt"), "mine");
+      Path jar = Files.writeString(cache.resolve("keep.jar"), "mine too");
+      launcher.deleteCopies();
+      try (Stream<Path> left = Files.list(cache)) {
+        assertThat(left).containsExactlyInAnyOrder(notes, jar);
+      }
+    } finally {
+      Remote.deleteTree(cache);
+    }
+  }
+
+  /** A cache directory the login user does not own (here: root's, writable by all) is refused. */
+  @Test
+  void aCacheDirectoryOfAnotherUserIsRefused() throws Exception {
+    Path cache = Remote.freshCache(hosts, "not-mine");
+    Files.createDirectories(cache);
+    Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    SshHosts.Host h1 = hosts.hosts().get(0);
+    try (RpcParallel app = RpcParallel.create()) {
+      RpcParallelException e = catchThrowableOfType(() -> app.spawn(new HopWorker(), null,
+          SpawnOptions.builder().launcher(Remote.launcher(hosts, h1, cache).build()).build()), RpcParallelException.class);
+      assertThat(e.getMessage()).contains(h1.address()).contains(cache.toString()).contains("is not a directory of the login user");
+    } finally {
+      Remote.deleteTree(cache);
+    }
+  }
+
   @Test
   void anExistingInstallationIsUsedAsItIsAndCheckedByHash() throws Exception {
     Path cache = Remote.freshCache(hosts, "install-source");
@@ -132,7 +167,27 @@ class CodeShippingTest {
       app.shutdown(app.spawn(new HopWorker(), null, SpawnOptions.builder().launcher(copying).build())).get(20, TimeUnit.SECONDS);
       RpcParallelException missing = catchThrowableOfType(() -> app.spawn(new HopWorker(), null,
           SpawnOptions.builder().launcher(installed(h2, install)).build()), RpcParallelException.class);
-      assertThat(missing.getMessage()).contains(h2.address()).contains(install.toString()).contains("missing");
+      assertThat(missing.getMessage()).contains(h2.address()).contains(install.toString()).contains("no directory");
+
+      // Install as the docs say: each entry under its own name (directories as <module>-classes.jar).
+      Files.createDirectories(install);
+      java.util.Map<String, Path> files = SshLauncher.installationFiles();
+      for (java.util.Map.Entry<String, Path> f : files.entrySet()) {
+        Files.copy(f.getValue(), install.resolve(f.getKey()));
+      }
+      SshLauncher installedLauncher = installed(h2, install);
+      Worker<HopWorker> w = app.spawn(new HopWorker(), null, SpawnOptions.builder().launcher(installedLauncher).build());
+      try (Connection<HopWorker> c = app.connect(w)) {
+        assertThat(c.call(HopWorker.PID)).isPositive();
+      }
+      assertThat(installedLauncher.filesCopied()).isZero();
+      app.shutdown(w).get(20, TimeUnit.SECONDS);
+
+      Path changed = install.resolve(new ArrayList<>(files.keySet()).get(files.size() - 1));
+      Files.write(changed, new byte[] {0}, StandardOpenOption.APPEND);
+      RpcParallelException differs = catchThrowableOfType(() -> app.spawn(new HopWorker(), null,
+          SpawnOptions.builder().launcher(installed(h2, install)).build()), RpcParallelException.class);
+      assertThat(differs.getMessage()).contains(h2.address()).contains(changed.toString()).contains("sha256");
     } finally {
       Remote.deleteTree(cache);
       Remote.deleteTree(install);
@@ -141,7 +196,7 @@ class CodeShippingTest {
 
   private static SshLauncher installed(SshHosts.Host h, Path dir) {
     SshLauncher.Builder b = SshLauncher.to(h.address()).user(hosts.user()).existingInstallation(dir.toString());
-    hosts.sshOptions().forEach(b::option);
+    Remote.launcherOptions(hosts).forEach(b::option);
     return b.build();
   }
 }

@@ -15,8 +15,13 @@ final class Remote {
   /** A launcher onto {@code host} with the fixture's keys and known hosts, copying into {@code cache}. */
   static SshLauncher.Builder launcher(SshHosts hosts, SshHosts.Host host, Path cache) {
     SshLauncher.Builder b = SshLauncher.to(host.address()).user(hosts.user()).cacheDirectory(cache.toString());
-    hosts.sshOptions().forEach(b::option);
+    launcherOptions(hosts).forEach(b::option);
     return b;
+  }
+
+  /** The fixture's ssh options but ConnectTimeout, which a launcher sets itself ({@code connectTimeout}). */
+  static java.util.List<String> launcherOptions(SshHosts hosts) {
+    return hosts.sshOptions().stream().filter(o -> !o.startsWith("ConnectTimeout=")).toList();
   }
 
   /**

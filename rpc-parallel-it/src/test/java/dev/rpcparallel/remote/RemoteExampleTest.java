@@ -26,7 +26,7 @@ class RemoteExampleTest {
       for (SshHosts.Host h : hosts.hosts()) {
         targets.add(hosts.user() + "@" + h.address());
       }
-      List<String> options = new ArrayList<>(hosts.sshOptions());
+      List<String> options = new ArrayList<>(Remote.launcherOptions(hosts));
       // The example uses the default cache directory; keep the test's copies in a directory of its own.
       List<String> out = new CopyOnWriteArrayList<>();
       RemoteHosts.run(targets, options, cache.toString(), out::add);

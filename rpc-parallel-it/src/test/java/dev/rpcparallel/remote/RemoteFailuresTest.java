@@ -62,7 +62,7 @@ class RemoteFailuresTest {
   void anUnreachableHost() {
     SshLauncher.Builder b = SshLauncher.to(hosts.unreachableAddress()).user(hosts.user()).cacheDirectory(cache.toString())
         .connectTimeout(Duration.ofSeconds(2));
-    hosts.sshOptions().forEach(b::option);
+    Remote.launcherOptions(hosts).forEach(b::option);
     RpcParallelException e = spawnFails(b.build());
     assertThat(e.getMessage()).contains(hosts.unreachableAddress()).contains("status 255")
         .containsAnyOf("timed out", "No route to host", "Connection refused");
@@ -74,7 +74,7 @@ class RemoteFailuresTest {
     SshLauncher.Builder b = SshLauncher.to(h1.address()).user(hosts.user()).cacheDirectory(cache.toString())
         .identityFile(hosts.unauthorizedIdentityFile()).connectTimeout(Duration.ofSeconds(2));
     b.option("IdentitiesOnly=yes"); // first value wins in ssh: before the fixture's own IdentityFile
-    hosts.sshOptions().stream().filter(o -> !o.startsWith("IdentityFile=")).forEach(b::option);
+    Remote.launcherOptions(hosts).stream().filter(o -> !o.startsWith("IdentityFile=")).forEach(b::option);
     RpcParallelException e = spawnFails(b.build());
     assertThat(e.getMessage()).contains(h1.address()).contains("Permission denied");
   }
@@ -85,7 +85,7 @@ class RemoteFailuresTest {
     SshLauncher.Builder b = SshLauncher.to(h1.address()).user(hosts.user()).cacheDirectory(cache.toString())
         .strictHostKeyChecking("yes").connectTimeout(Duration.ofSeconds(2));
     b.option("UserKnownHostsFile=" + hosts.wrongKnownHostsFile());
-    hosts.sshOptions().stream().filter(o -> !o.startsWith("UserKnownHostsFile=")).forEach(b::option);
+    Remote.launcherOptions(hosts).stream().filter(o -> !o.startsWith("UserKnownHostsFile=")).forEach(b::option);
     RpcParallelException e = spawnFails(b.build());
     assertThat(e.getMessage()).contains(h1.address()).contains("Host key verification failed");
   }

@@ -84,7 +84,7 @@ class RemoteLinkTest {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), RemoteMasterMain.class.getName(),
         h1.address(), hosts.user(), cache.toString()));
-    cmd.addAll(hosts.sshOptions());
+    cmd.addAll(Remote.launcherOptions(hosts));
     Process master = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<Long> pids = new ArrayList<>();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(master.getInputStream(), StandardCharsets.UTF_8))) {

@@ -7,13 +7,11 @@ import dev.rpcparallel.internal.process.ClassPaths;
 import dev.rpcparallel.internal.remote.Addresses;
 import dev.rpcparallel.internal.remote.ClassPathPacker;
 import dev.rpcparallel.internal.remote.CodeShipper;
-import dev.rpcparallel.internal.remote.RemoteFailureException;
 import dev.rpcparallel.internal.remote.RemoteLaunch;
 import dev.rpcparallel.internal.remote.ShippedEntry;
 import dev.rpcparallel.internal.remote.SshConfig;
 import dev.rpcparallel.internal.remote.SshTarget;
 import java.io.File;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -48,9 +46,11 @@ record RemoteSpawn(RemoteLaunch.Command command, String masterListen, String mas
           options.workingDirectory().map(Path::toString));
       return new RemoteSpawn(command, target.masterListenAddress(), masterAddress,
           options.listenAddress().orElse("0.0.0.0"), options.advertiseAddress().orElse(""));
-    } catch (RemoteFailureException | UncheckedIOException | IllegalArgumentException e) {
+    } catch (RuntimeException e) { // RemoteFailureException, UncheckedIOException, IllegalArgumentException, or a bug
+      String why = String.valueOf(e.getMessage());
+      String prefix = "host " + target.destination() + ": ";
       throw new RpcParallelException(Kind.SPAWN_FAILED, "cannot start worker " + name + " on " + target.destination() + ": "
-          + e.getMessage(), e);
+          + (why.startsWith(prefix) ? why.substring(prefix.length()) : why), e);
     }
   }
 }

@@ -184,7 +184,7 @@ public final class Spawner implements MasterSpec.Registry {
       return new Spawned<>(handle, process);
     } catch (RpcParallelException e) {
       child.abandoned = true;
-      throw failed(e, process, foreground, id);
+      throw failed(e, process, foreground, id, remote.map(SshTarget::destination));
     }
   }
 
@@ -229,7 +229,8 @@ public final class Spawner implements MasterSpec.Registry {
   }
 
   /** The error a failed spawn throws: the cause, exit status and last output; the child is gone by then. */
-  private RpcParallelException failed(RpcParallelException e, ChildProcess process, boolean foreground, UUID id) {
+  private RpcParallelException failed(RpcParallelException e, ChildProcess process, boolean foreground, UUID id,
+      Optional<String> host) {
     if (e.kind() == Kind.SPAWN_FAILED) {
       process.awaitExit(Reaper.KILL_GRACE); // e.g. init threw: let it print and exit 254 by itself
     }
@@ -240,6 +241,7 @@ public final class Spawner implements MasterSpec.Registry {
     }
     children.remove(id);
     StringBuilder msg = new StringBuilder(e.getMessage());
+    host.ifPresent(h -> msg.append(" (on host ").append(h).append(')'));
     if (!process.isAlive()) {
       msg.append(" (exit status ").append(process.process().exitValue()).append(')');
     }

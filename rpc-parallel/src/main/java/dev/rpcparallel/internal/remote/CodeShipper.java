@@ -24,6 +24,10 @@ public final class CodeShipper {
   public static final int MIN_JAVA = 17;
   private static final long PROGRESS_BYTES = 8L << 20;
   private static final Map<String, ReentrantLock> turns = new ConcurrentHashMap<>();
+  /** A shell pattern for 64 lowercase hex digits (a SHA-256). */
+  private static final String HEX64 = "[0-9a-f]".repeat(64);
+  private static final java.util.regex.Pattern HAVE = java.util.regex.Pattern.compile("have (\\S+) ([0-9a-f]{64})?");
+  private static final int MAX_SAID = 2_000;
 
   /**
    * What a host has, ready for a worker.
@@ -88,7 +92,13 @@ public final class CodeShipper {
     }
     String dirExpr = target.cacheDirectory().map(CodeShipper::dirExpression)
         .orElse("\"${XDG_CACHE_HOME:-$HOME/.cache}/rpc-parallel/classpath\"");
-    String script = "d=" + dirExpr + "; rm -rf -- \"$d\" && echo \"deleted $d\"";
+    // Only what we put there: files named <sha256>.jar and our temporary .<random>.part files;
+    // then the directory, if that left it empty. Never rm -r: the directory may be one the user
+    // also keeps other things in (even ~).
+    String script = "d=" + dirExpr + "; [ -d \"$d\" ] || { echo \"nothing to delete in $d\"; exit 0; }; n=0; "
+        + "for f in \"$d\"/*.jar \"$d\"/.*.part; do b=${f##*/}; case \"$b\" in " + HEX64 + ".jar|.*.part) "
+        + "[ -f \"$f\" ] && [ ! -L \"$f\" ] && rm -f -- \"$f\" && n=$((n+1));; esac; done; "
+        + "rmdir -- \"$d\" 2>/dev/null; echo \"deleted $n copies in $d\"";
     SshRun.Result r = SshRun.run(target.command("sh -c " + ShellQuoting.word(script)), new byte[0], bound(target), "deleting copies on " + target.destination());
     if (r.status() != 0) {
       throw failure(target, "cannot delete the class path copies", r);
@@ -117,9 +127,13 @@ public final class CodeShipper {
     StringBuilder s = new StringBuilder();
     s.append("d=").append(dirExpr).append('\n');
     if (target.installation().isEmpty()) {
-      s.append("mkdir -p -- \"$d\" || exit 3\n");
-      s.append("d=$(cd -- \"$d\" && pwd) || exit 3\n");
+      // Private to the login user: nobody else may plant, swap or link files where jars are
+      // checked and then loaded.
+      s.append("umask 077; mkdir -p -- \"$d\" || exit 3\n");
+      s.append("[ -O \"$d\" ] && [ ! -L \"$d\" ] || { echo \"$d is not a directory of the login user\" >&2; exit 3; }\n");
     }
+    s.append("p=$(cd -- \"$d\" 2>/dev/null && pwd -P) || { echo \"no directory $d\" >&2; exit 3; }; d=$p\n");
+    s.append("[ -z \"$(find \"$d\" -maxdepth 0 -perm /022)\" ] || { echo \"$d is writable by group or others\" >&2; exit 3; }\n");
     s.append("echo \"dir $d\"\n");
     s.append("j=").append(target.java().map(ShellQuoting::word).orElse("")).append('\n');
     s.append("if [ -z \"$j\" ]; then if [ -n \"${JAVA_HOME:-}\" ] && [ -x \"$JAVA_HOME/bin/java\" ]; then j=\"$JAVA_HOME/bin/java\";"
@@ -130,11 +144,13 @@ public final class CodeShipper {
     for (ShippedEntry e : entries) {
       s.append(' ').append(ShellQuoting.word(fileName(target, e)));
     }
-    s.append("; do if [ -f \"$d/$f\" ]; then echo \"have $f $(sha256sum < \"$d/$f\" | cut -c1-64)\"; else echo \"missing $f\"; fi; done\n");
+    s.append("; do if [ -f \"$d/$f\" ] && [ ! -L \"$d/$f\" ]; then echo \"have $f $(sha256sum < \"$d/$f\" | cut -c1-64)\"; "
+        + "elif [ -e \"$d/$f\" ] || [ -L \"$d/$f\" ]; then echo \"have $f\"; else echo \"missing $f\"; fi; done\n");
     SshRun.Result r = SshRun.run(target.command("sh -s"), s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
         bound(target), "reaching " + target.destination());
     if (r.status() != 0) {
-      throw failure(target, r.status() == 3 ? "cannot use the cache directory" : "cannot prepare the host", r);
+      throw failure(target, r.status() == 3
+          ? "cannot use the " + (target.installation().isPresent() ? "installation" : "cache") + " directory" : "cannot prepare the host", r);
     }
     String dir = null;
     String java = "";
@@ -148,12 +164,19 @@ public final class CodeShipper {
       } else if (line.startsWith("version ")) {
         versionLine = line.substring(8);
       } else if (line.startsWith("have ")) {
-        String[] p = line.split(" ");
-        files.put(p[1], p.length > 2 ? p[2] : "");
+        java.util.regex.Matcher m = HAVE.matcher(line);
+        if (!m.matches()) {
+          throw new RemoteFailureException("host " + target.destination() + ": unexpected answer from its shell: " + sanitize(line));
+        }
+        files.put(m.group(1), m.group(2) == null ? "(not a regular file)" : m.group(2));
       }
     }
     if (dir == null) {
       throw failure(target, "unexpected answer from the host's shell", r);
+    }
+    if (dir.indexOf(':') >= 0 || !dir.startsWith("/")) {
+      throw new RemoteFailureException("host " + target.destination() + ": the directory " + sanitize(dir)
+          + " cannot be on a class path (it must be absolute and hold no ':')");
     }
     String where = target.java().map(j -> "at " + j).orElse("(looked for $JAVA_HOME/bin/java and java on the PATH)");
     if (java.isEmpty() || versionLine == null) {
@@ -182,7 +205,7 @@ public final class CodeShipper {
     long done = 0;
     for (ShippedEntry e : missing) {
       String file = e.sha256() + ".jar";
-      String script = "d=" + ShellQuoting.word(dir) + "; t=\"$d/.$$." + file + ".part\"; "
+      String script = "d=" + ShellQuoting.word(dir) + "; umask 077; t=$(mktemp \"$d/.XXXXXXXXXX.part\") || exit 3; "
           + "if cat > \"$t\" && s=$(sha256sum < \"$t\" | cut -c1-64) && [ \"$s\" = " + e.sha256() + " ]"
           + " && chmod 0644 \"$t\" && mv -f -- \"$t\" \"$d/" + file + "\"; then exit 0; fi; "
           + "rm -f -- \"$t\"; echo \"the copy of " + file + " arrived with sha256 ${s:-(none)}\" >&2; exit 3";
@@ -192,8 +215,9 @@ public final class CodeShipper {
       if (r.status() != 0) {
         throw failure(target, "cannot copy " + e.source() + " to " + dir + "/" + file, r);
       }
+      long before = done;
       done += e.size();
-      if (total >= PROGRESS_BYTES) {
+      if (total >= PROGRESS_BYTES && done * 4 / total > before * 4 / total && done < total) { // at each quarter
         log.info("rpc-parallel: copied {}/{} KiB to {}", done / 1024, total / 1024, target.destination());
       }
     }
@@ -207,8 +231,25 @@ public final class CodeShipper {
   }
 
   static RemoteFailureException failure(SshTarget target, String what, SshRun.Result r) {
-    String said = r.stderr().strip();
+    String said = sanitize(r.stderr().strip());
     return new RemoteFailureException("host " + target.destination() + ": " + what + " (ssh exited with status " + r.status() + ")"
         + (said.isEmpty() ? "" : "; ssh said: " + said));
+  }
+
+  /**
+   * What a host printed, fit for a message: control characters but newline and tab escaped (no
+   * terminal escapes in our logs), and only the last {@value #MAX_SAID} characters.
+   */
+  static String sanitize(String text) {
+    String tail = text.length() > MAX_SAID ? "…" + text.substring(text.length() - MAX_SAID) : text;
+    StringBuilder b = new StringBuilder(tail.length());
+    tail.codePoints().forEach(c -> {
+      if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))) {
+        b.appendCodePoint(c);
+      } else {
+        b.append(String.format("\\u%04x", c));
+      }
+    });
+    return b.toString();
   }
 }

@@ -84,7 +84,7 @@ public final class SshRun {
   }
 
   private static String stderrSuffix(byte[] err) {
-    String s = text(err).strip();
+    String s = CodeShipper.sanitize(text(err).strip());
     return s.isEmpty() ? "" : "; ssh said: " + s;
   }
 

@@ -55,11 +55,13 @@ public final class NettyTransport implements Transport {
           }
         }
         : new ChannelInitializer<>() {
-          private final long handshakeMillis = millis(tls.get().handshakeTimeout());
+          private final long handshakeMillis = Math.min(TlsHandshakeLimit.MAX_HANDSHAKE_MILLIS, millis(tls.get().handshakeTimeout()));
+          private final TlsHandshakeLimit limit = new TlsHandshakeLimit();
 
           @Override
           protected void initChannel(SocketChannel ch) {
-            TlsGate.installServer(ch, tls.get().contexts().server(), handshakeMillis, sessions, refusals);
+            limit.started(ch);
+            TlsGate.installServer(ch, tls.get().contexts().server(), handshakeMillis, sessions, refusals, limit);
           }
         };
     ServerBootstrap b = new ServerBootstrap()

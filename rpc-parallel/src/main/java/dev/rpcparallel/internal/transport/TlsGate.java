@@ -43,6 +43,8 @@ final class TlsGate extends ChannelInboundHandlerAdapter {
   private final Consumer<String> refusals;
   private final String peer;
   private boolean done;
+  /** The listener's bound on connections in their handshake (servers only). */
+  private TlsHandshakeLimit limit;
 
   private TlsGate(boolean server, Function<Link, LinkHandler> sessions, CompletableFuture<Void> connected,
       Consumer<String> refusals, String peer) {
@@ -58,8 +60,10 @@ final class TlsGate extends ChannelInboundHandlerAdapter {
    * handshake succeeded, {@code refusals} is told if it failed.
    */
   static void installServer(Channel ch, SslContext context, long handshakeTimeoutMillis, Function<Link, LinkHandler> sessions,
-      Consumer<String> refusals) {
-    install(ch, context, handshakeTimeoutMillis, new TlsGate(true, sessions, null, refusals, null));
+      Consumer<String> refusals, TlsHandshakeLimit limit) {
+    TlsGate gate = new TlsGate(true, sessions, null, refusals, null);
+    gate.limit = limit;
+    install(ch, context, handshakeTimeoutMillis, gate);
   }
 
   /**
@@ -87,6 +91,9 @@ final class TlsGate extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof SslHandshakeCompletionEvent e) {
+      if (limit != null) {
+        limit.ended(ctx.channel()); // authenticated by TLS: from now on the session's own limits apply
+      }
       if (e.isSuccess()) {
         open(ctx);
       } else {

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -238,6 +239,36 @@ class TlsTransportTest {
     }
     assertThat(refusals.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).contains("timed out");
     assertThat(serverProbes).isEmpty();
+  }
+
+  /**
+   * Idle connections that never start TLS cannot hold a listener: past 64 in their handshake, the
+   * oldest is closed, and a real client still gets in at once (not after the handshake timeout).
+   */
+  @Test
+  void connectionsStuckBeforeTlsAreBoundedOldestFirst() throws Exception {
+    // One I/O thread: connections are set up in the order they are accepted.
+    NettyTransport oneLoop = new NettyTransport(1, refusals::add);
+    int port = oneLoop.listen(HOST, 0, Optional.of(TLS), servers).port();
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < TlsHandshakeLimit.MAX_PENDING + 36; i++) {
+        Socket s = new Socket(HOST, port);
+        s.setSoTimeout(10_000);
+        idle.add(s);
+      }
+      // The first 36 are closed by the listener (EOF), the last 64 wait in their handshake.
+      for (int i = 0; i < 36; i++) {
+        assertThat(idle.get(i).getInputStream().read()).as("idle connection " + i).isEqualTo(-1);
+      }
+      Probe client = connect(port, TLS, "still served".getBytes()).open();
+      assertThat(await(client.echoes.get(0))).isEqualTo("still served".getBytes());
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+      oneLoop.shutdown();
+    }
   }
 
   @Test
