@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  *   <tr><td>env</td><td>the master's environment plus these additions</td></tr>
  *   <tr><td>workingDirectory</td><td>the master's</td></tr>
  *   <tr><td>jvmOptions</td><td>{@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Dio.netty.jfr.enabled=false}
- *       (small, quick to start; Netty's flight-recorder events cost ~40 ms of start-up)</td></tr>
+ *       (small, quick to start; Netty's flight-recorder events cost ~40 ms of start-up); for a
+ *       worker that speaks TLS (started by an {@link SshLauncher}, or with a {@link
+ *       #listenAddress()} off loopback), the same without {@code -XX:TieredStopAtLevel=1} (full
+ *       JIT: TLS needs C2's AES-GCM intrinsics)</td></tr>
  *   <tr><td>javaExecutable</td><td>the master's own {@code java.home}/bin/java</td></tr>
  *   <tr><td>extraClasspath</td><td>none (the master's class path is always used)</td></tr>
  *   <tr><td>connectionTimeout</td><td>10 s: the worker must connect back within it</td></tr>

@@ -48,6 +48,25 @@ class TlsListenerTest {
     }
   }
 
+  /** A worker that speaks TLS runs with full JIT by default (the JDK's AES-GCM intrinsics are C2's); a loopback one keeps C1. */
+  @Test
+  void aTlsWorkerRunsWithFullJitByDefault() throws Exception {
+    try (RpcParallel app = RpcParallel.create()) {
+      Worker<HopWorker> tls = app.spawn(new HopWorker(), null, SpawnOptions.builder().name("tls-jit")
+          .listenAddress("0.0.0.0").advertiseAddress("127.0.0.1").build());
+      Worker<HopWorker> plain = app.spawn(new HopWorker(), null, SpawnOptions.builder().name("plain-jit").build());
+      try (Connection<HopWorker> t = app.connect(tls); Connection<HopWorker> p = app.connect(plain)) {
+        assertThat(commandLine(t.call(HopWorker.PID))).doesNotContain("-XX:TieredStopAtLevel=1").contains("-XX:+UseSerialGC");
+        assertThat(commandLine(p.call(HopWorker.PID))).contains("-XX:TieredStopAtLevel=1");
+      }
+    }
+  }
+
+  private static String commandLine(long pid) throws IOException {
+    return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid + "/cmdline")),
+        java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+  }
+
   /** A peer speaking our protocol in clear, with a valid credential, gets nothing of it: the link closes. */
   @Test
   void aPlaintextPeerIsRefusedBeforeAnyFrame() throws Exception {
