@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * exits as a local worker does when its master is gone.
  *
  * <p>The remote host needs a POSIX {@code sh}, {@code sha256sum}, {@code cut} and {@code head}
- * (coreutils), and the JDK. Immutable and thread-safe, but for its copy counters.
+ * (coreutils), {@code mktemp}, {@code find}, {@code tar}, and the JDK. Immutable and thread-safe, but for its copy counters.
  */
 public final class SshLauncher implements Launcher {
   private final SshTarget target;

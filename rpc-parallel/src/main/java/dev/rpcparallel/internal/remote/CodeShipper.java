@@ -97,7 +97,7 @@ public final class CodeShipper {
     // also keeps other things in (even ~).
     String script = "d=" + dirExpr + "; [ -d \"$d\" ] || { echo \"nothing to delete in $d\"; exit 0; }; n=0; "
         + "for f in \"$d\"/*.jar \"$d\"/.*.part; do b=${f##*/}; case \"$b\" in " + HEX64 + ".jar|.*.part) "
-        + "[ -f \"$f\" ] && [ ! -L \"$f\" ] && rm -f -- \"$f\" && n=$((n+1));; esac; done; "
+        + "[ ! -L \"$f\" ] && { [ -f \"$f\" ] || [ -d \"$f\" ]; } && rm -rf -- \"$f\" && n=$((n+1));; esac; done; "
         + "rmdir -- \"$d\" 2>/dev/null; echo \"deleted $n copies in $d\"";
     SshRun.Result r = SshRun.run(target.command("sh -c " + ShellQuoting.word(script)), new byte[0], bound(target), "deleting copies on " + target.destination());
     if (r.status() != 0) {
@@ -202,24 +202,33 @@ public final class CodeShipper {
     long start = System.nanoTime();
     log.info("rpc-parallel: copying {} class path file(s), {} KiB, to {}:{}", missing.size(), (total + 1023) / 1024,
         target.destination(), dir);
-    long done = 0;
+    // One ssh session for all: a tar stream, unpacked into a private temporary directory, each
+    // file checked by its SHA-256, then renamed into place.
+    StringBuilder script = new StringBuilder("d=" + ShellQuoting.word(dir) + "; umask 077; "
+        + "t=$(mktemp -d \"$d/.XXXXXXXXXX.part\") || exit 3; "
+        + "fail() { rm -rf -- \"$t\"; echo \"$1\" >&2; exit 3; }; "
+        + "tar -x -o -f - -C \"$t\" || fail \"tar could not unpack the copies\"; ");
     for (ShippedEntry e : missing) {
       String file = e.sha256() + ".jar";
-      String script = "d=" + ShellQuoting.word(dir) + "; umask 077; t=$(mktemp \"$d/.XXXXXXXXXX.part\") || exit 3; "
-          + "if cat > \"$t\" && s=$(sha256sum < \"$t\" | cut -c1-64) && [ \"$s\" = " + e.sha256() + " ]"
-          + " && chmod 0644 \"$t\" && mv -f -- \"$t\" \"$d/" + file + "\"; then exit 0; fi; "
-          + "rm -f -- \"$t\"; echo \"the copy of " + file + " arrived with sha256 ${s:-(none)}\" >&2; exit 3";
-      Duration limit = bound(target).plusSeconds(60 + e.size() / (1 << 20)); // >= 1 MiB/s
-      SshRun.Result r = SshRun.run(target.command("sh -c " + ShellQuoting.word(script)), e.jar(), limit,
-          "copying " + e.source() + " to " + target.destination());
-      if (r.status() != 0) {
-        throw failure(target, "cannot copy " + e.source() + " to " + dir + "/" + file, r);
+      script.append("s=$(sha256sum < \"$t/").append(file).append("\" | cut -c1-64); [ \"$s\" = ").append(e.sha256())
+          .append(" ] || fail \"the copy of ").append(file).append(" arrived with sha256 ${s:-(none)}\"; ");
+    }
+    script.append("chmod 0644 \"$t\"/*.jar && mv -f -- \"$t\"/*.jar \"$d\"/ && rmdir -- \"$t\" || fail \"cannot move the copies into place\"");
+    Duration limit = bound(target).plusSeconds(60 + total / (1 << 20)); // >= 1 MiB/s
+    SshRun.Result r = SshRun.run(target.command("sh -c " + ShellQuoting.word(script.toString())), out -> {
+      long done = 0;
+      for (ShippedEntry e : missing) {
+        Ustar.writeFile(out, e.sha256() + ".jar", e.jar());
+        long before = done;
+        done += e.size();
+        if (total >= PROGRESS_BYTES && done * 4 / total > before * 4 / total && done < total) { // at each quarter
+          log.info("rpc-parallel: copied {}/{} KiB to {}", done / 1024, total / 1024, target.destination());
+        }
       }
-      long before = done;
-      done += e.size();
-      if (total >= PROGRESS_BYTES && done * 4 / total > before * 4 / total && done < total) { // at each quarter
-        log.info("rpc-parallel: copied {}/{} KiB to {}", done / 1024, total / 1024, target.destination());
-      }
+      Ustar.end(out);
+    }, limit, "copying " + missing.size() + " class path file(s) to " + target.destination());
+    if (r.status() != 0) {
+      throw failure(target, "cannot copy " + missing.size() + " class path file(s) to " + dir, r);
     }
     log.info("rpc-parallel: copied {} KiB to {} in {} ms", (total + 1023) / 1024, target.destination(),
         (System.nanoTime() - start) / 1_000_000);

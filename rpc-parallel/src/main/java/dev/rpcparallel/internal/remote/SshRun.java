@@ -44,11 +44,13 @@ public final class SshRun {
     return run(command, out -> Files.copy(stdin, out), limit, what);
   }
 
-  private interface Feed {
+  /** What a command reads: written to its stdin on a thread of its own. */
+  public interface Feed {
     void to(OutputStream out) throws IOException;
   }
 
-  private static Result run(List<String> command, Feed feed, Duration limit, String what) {
+  /** Runs {@code command} with what {@code feed} writes as its input; see {@link #run(List, byte[], Duration, String)}. */
+  public static Result run(List<String> command, Feed feed, Duration limit, String what) {
     Process p;
     try {
       p = new ProcessBuilder(command).start();
