@@ -52,8 +52,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * what ssh printed, within the connect timeout. When ssh ends, the worker's stdin closes and it
  * exits as a local worker does when its master is gone.
  *
- * <p>The remote host needs a POSIX {@code sh}, {@code sha256sum}, {@code cut} and {@code head}
- * (coreutils), {@code mktemp}, {@code find}, {@code tar}, and the JDK. Immutable and thread-safe, but for its copy counters.
+ * <p>The remote host needs a POSIX {@code sh}, {@code sha256sum}, {@code cut}, {@code head} and
+ * {@code mktemp} (coreutils), {@code find}, {@code tar}, and the JDK. Immutable and thread-safe,
+ * but for its copy counters.
  */
 public final class SshLauncher implements Launcher {
   private final SshTarget target;
