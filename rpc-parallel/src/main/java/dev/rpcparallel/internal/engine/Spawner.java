@@ -150,21 +150,21 @@ public final class Spawner implements MasterSpec.Registry {
           "cannot start worker " + name + ": working directory " + dir + " does not exist or is not a directory");
     }
     LaunchSpec launch;
-    java.util.function.Supplier<byte[]> stdin;
+    byte[] stdin;
     if (remote.isPresent()) {
       engine.prepareTlsInBackground(); // the master's listener for remote workers speaks TLS
       RemoteSpawn r = RemoteSpawn.prepare(engine, remote.get(), options, spec.getClass(), name);
       HandleData m = withHost(master(Optional.of(r.masterListen())), r.masterAddress());
-      java.util.function.Supplier<BootstrapConfig> config = () -> bootstrap(m, id, options, spec, arg, r.listen(), r.advertise());
+      BootstrapConfig config = bootstrap(m, id, options, spec, arg, r.listen(), r.advertise());
       launch = new LaunchSpec(name, r.command().command(), Map.of(), dir, output(options.stdout()), output(options.stderr()), !foreground);
-      stdin = () -> concat(r.command().stdinPrefix(), config.get().toStdin());
+      stdin = concat(r.command().stdinPrefix(), config.toStdin());
     } else {
       HandleData m = master();
-      java.util.function.Supplier<BootstrapConfig> config = () -> bootstrap(m, id, options, spec, arg,
+      BootstrapConfig config = bootstrap(m, id, options, spec, arg,
           options.listenAddress().orElse("127.0.0.1"), options.advertiseAddress().orElse(""));
       launch = new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass())),
           options.env(), dir, output(options.stdout()), output(options.stderr()), !foreground);
-      stdin = () -> config.get().toStdin();
+      stdin = config.toStdin();
     }
     Child child = new Child(id, name, options.shutdownOn(),
         options.onFailure().orElse(e -> log.error("worker {} failed", name, e)));

@@ -135,24 +135,15 @@ public final class ChildProcess {
   }
 
   /**
-   * Writes what {@code bytes} supplies to the child's stdin on a thread of its own, so a child
-   * that never reads (a wrapper that does not pass stdin through) cannot block the caller, and
-   * what is written can be made while the child starts. The write fails, quietly, once the child
-   * is gone; if {@code bytes} fails, stdin is closed (the child then fails to read it, and says so).
+   * Writes {@code bytes} to the child's stdin on a thread of its own, so a child that never reads
+   * (a wrapper that does not pass stdin through) cannot block the caller. The write fails, quietly,
+   * once the child is gone.
    */
-  public void writeStdinInBackground(java.util.function.Supplier<byte[]> bytes) {
+  public void writeStdinInBackground(byte[] bytes) {
     Thread t = new Thread(() -> {
       try {
         OutputStream out = process.getOutputStream();
-        byte[] b;
-        try {
-          b = bytes.get();
-        } catch (RuntimeException e) {
-          System.err.println("rpc-parallel: cannot make the bootstrap of worker " + name + ": " + e);
-          out.close();
-          return;
-        }
-        out.write(b);
+        out.write(bytes);
         out.flush();
       } catch (IOException e) {
         // the child died at once; its exit status and output tell why
