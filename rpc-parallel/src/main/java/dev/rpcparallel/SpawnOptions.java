@@ -19,11 +19,13 @@ import java.util.function.Consumer;
  *   <tr><td>name</td><td>none (the worker id is used in messages)</td></tr>
  *   <tr><td>env</td><td>the master's environment plus these additions</td></tr>
  *   <tr><td>workingDirectory</td><td>the master's</td></tr>
- *   <tr><td>jvmOptions</td><td>{@code -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Dio.netty.jfr.enabled=false}
- *       (small, quick to start; Netty's flight-recorder events cost ~40 ms of start-up); for a
- *       worker that speaks TLS (started by an {@link SshLauncher}, or with a {@link
- *       #listenAddress()} off loopback), the same without {@code -XX:TieredStopAtLevel=1} (full
- *       JIT: TLS needs C2's AES-GCM intrinsics)</td></tr>
+ *   <tr><td>jvmOptions</td><td>{@code -XX:+UseSerialGC -Xss512k -Dio.netty.jfr.enabled=false}:
+ *       full JIT (C1 and C2: workers exist to compute); the serial collector, because a machine
+ *       usually runs about one worker per core and the serial collector adds no GC threads to
+ *       compete with sibling workers (a worker that computes on many threads with a large heap
+ *       does better with {@code -XX:+UseParallelGC}); the JVM's default heap limit (a quarter of
+ *       the machine's memory: set {@code -Xmx} when many workers share a host); small thread
+ *       stacks; and no Netty flight-recorder events (they cost ~40 ms of start-up)</td></tr>
  *   <tr><td>javaExecutable</td><td>the master's own {@code java.home}/bin/java</td></tr>
  *   <tr><td>extraClasspath</td><td>none (the master's class path is always used)</td></tr>
  *   <tr><td>connectionTimeout</td><td>10 s: the worker must connect back within it</td></tr>
@@ -40,7 +42,7 @@ import java.util.function.Consumer;
  * </table>
  */
 public final class SpawnOptions {
-  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Dio.netty.jfr.enabled=false");
+  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Dio.netty.jfr.enabled=false");
 
   private final String name;
   private final Map<String, String> env;

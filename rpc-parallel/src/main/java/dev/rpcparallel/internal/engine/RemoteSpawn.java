@@ -41,7 +41,7 @@ record RemoteSpawn(RemoteLaunch.Command command, String masterListen, String mas
       CodeShipper.Prepared host = CodeShipper.prepare(target, entries);
       engine.handles().copied(options.launcher(), host.filesCopied(), host.bytesCopied());
       String masterAddress = target.masterAddress().orElseGet(() -> Addresses.routeTo(SshConfig.hostName(target)));
-      List<String> javaArgs = Spawner.javaArguments(Spawner.jvmOptions(options, true), options, String.join(":", host.classPath()));
+      List<String> javaArgs = Spawner.javaArguments(options.jvmOptions(), options, String.join(":", host.classPath()));
       RemoteLaunch.Command command = RemoteLaunch.of(target, host.java(), javaArgs, options.env(),
           options.workingDirectory().map(Path::toString));
       return new RemoteSpawn(command, target.masterListenAddress(), masterAddress,

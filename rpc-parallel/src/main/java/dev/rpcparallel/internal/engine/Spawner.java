@@ -20,7 +20,6 @@ import dev.rpcparallel.internal.process.Output;
 import dev.rpcparallel.internal.process.Reaper;
 import dev.rpcparallel.internal.protocol.Durations;
 import dev.rpcparallel.internal.protocol.RemoteFailure;
-import dev.rpcparallel.internal.remote.Addresses;
 import dev.rpcparallel.internal.remote.SshTarget;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
@@ -271,24 +270,8 @@ public final class Spawner implements MasterSpec.Registry {
   private static List<String> javaCommand(SpawnOptions options, Class<?> specClass) {
     List<String> cmd = new ArrayList<>();
     cmd.add(options.javaExecutable().toString());
-    boolean tls = options.listenAddress().map(a -> !Addresses.isLoopback(a)).orElse(false);
-    cmd.addAll(javaArguments(jvmOptions(options, tls), options, ClassPaths.forWorker(specClass, options.extraClasspath())));
+    cmd.addAll(javaArguments(options.jvmOptions(), options, ClassPaths.forWorker(specClass, options.extraClasspath())));
     return cmd;
-  }
-
-  private static final List<String> DEFAULT_JVM_OPTIONS = SpawnOptions.defaults().jvmOptions();
-
-  /**
-   * The worker's JVM options: the spawn's, except that for a worker that will speak TLS (remote,
-   * or listening off loopback) the defaults lose {@code -XX:TieredStopAtLevel=1}: without C2 the
-   * JDK's AES-GCM runs without its intrinsics (64 MiB values went at 30-43 MB/s with C1 only,
-   * 134-250 MB/s with full JIT; docs/PERFORMANCE.md).
-   */
-  static List<String> jvmOptions(SpawnOptions options, boolean tls) {
-    if (!tls || !options.jvmOptions().equals(DEFAULT_JVM_OPTIONS)) {
-      return options.jvmOptions();
-    }
-    return DEFAULT_JVM_OPTIONS.stream().filter(o -> !o.equals("-XX:TieredStopAtLevel=1")).toList();
   }
 
   /** The worker's JVM options, class path, main class and arguments (all but the java executable). */
