@@ -47,6 +47,14 @@ public final class RpcParallel implements AutoCloseable {
     RpcSettings settings = base.withOverrides(b.environment != null ? b.environment : System.getenv());
     this.engine = new Engine(new EngineConfig(this, new HandleAccess(), settings, b.secret, b.executor, b.ioThreads,
         b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers));
+    if (b.spareCount > 0) {
+      try {
+        engine.spawner().keepSpares(b.spareCount, b.spareOptions);
+      } catch (RuntimeException e) {
+        engine.close();
+        throw e;
+      }
+    }
   }
 
   /** An instance with default settings (plus any {@value RpcSettings#ENV_VAR} override). */
@@ -351,6 +359,8 @@ public final class RpcParallel implements AutoCloseable {
     private String bindHost = "127.0.0.1";
     private String advertiseHost;
     private boolean inMemory;
+    private int spareCount;
+    private SpawnOptions spareOptions;
 
     private Builder() {}
 
@@ -422,6 +432,50 @@ public final class RpcParallel implements AutoCloseable {
      */
     public Builder inMemory() {
       this.inMemory = true;
+      return this;
+    }
+
+    /**
+     * Keeps {@code count} spare worker JVMs, started with {@code options} when the instance is
+     * built, warmed up and waiting, so that a {@link RpcParallel#spawn spawn} takes one instead of
+     * starting a JVM: the spare reads the spawn's bootstrap, loads the spec class, runs {@code
+     * initWorkerState} and answers in milliseconds rather than the few hundred a JVM takes to
+     * start. Each spare taken is replaced in the background. Default: no spares.
+     *
+     * <p>A spawn takes a spare only when its options start the same process: the same local
+     * launcher, {@code javaExecutable}, {@code jvmOptions}, {@code extraClasspath}, {@code
+     * mainClass}, {@code env} and {@code workingDirectory}, and {@code stdout} and {@code stderr}
+     * both as the spares' (forwarded or discarded: spares cannot redirect to files); and the spec
+     * class must load from the master's class path. Its name, timeouts, {@code shutdownOn},
+     * addresses, {@code onFailure} and init argument may be anything. Other spawns, remote ones
+     * and {@link RpcParallel#spawnInForeground} start a JVM as usual. A worker made from a spare
+     * shows {@code -Ddev.rpcparallel.spare=true} and no name in {@code ps}.
+     *
+     * <p>Spares follow the orphan rule of every local worker: end of file on stdin ends them,
+     * with status 0. So they exit when {@link RpcParallel#close()} closes their stdin, and when
+     * the master JVM dies, however it dies; a shutdown hook kills them too. Each costs what an
+     * idle worker does (about 60–100 MiB of memory, see docs/PERFORMANCE.md), plus the CPU of its
+     * start-up and warm-up, which runs in the background.
+     *
+     * @param count how many spares to keep (0 for none)
+     * @param options how to start them: a spawn with equal options (see above) takes a spare
+     * <p>{@link #build()} then throws {@link IllegalArgumentException} if {@code options} name a
+     * remote launcher, and {@link IllegalStateException} for an {@link #inMemory()} instance.
+     *
+     * @throws IllegalArgumentException if {@code count} is negative, or {@code options} redirect
+     *     {@code stdout} or {@code stderr} to a file
+     */
+    public Builder spareWorkers(int count, SpawnOptions options) {
+      if (count < 0) {
+        throw new IllegalArgumentException("spare worker count must be >= 0: " + count);
+      }
+      Objects.requireNonNull(options, "options");
+      if (options.stdout().kind() != Redirect.Kind.FORWARD && options.stdout().kind() != Redirect.Kind.DISCARD
+          || options.stderr().kind() != Redirect.Kind.FORWARD && options.stderr().kind() != Redirect.Kind.DISCARD) {
+        throw new IllegalArgumentException("spare workers' stdout and stderr must be forwarded or discarded, not redirected to a file");
+      }
+      this.spareCount = count;
+      this.spareOptions = options;
       return this;
     }
 

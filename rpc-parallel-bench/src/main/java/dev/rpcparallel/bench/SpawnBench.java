@@ -78,6 +78,9 @@ public final class SpawnBench {
   private Path keepLogs;
   /** Diagnosis only: extra JVM options for the rpc-parallel worker (after the defaults). */
   private List<String> extraWorkerOpts = List.of();
+  /** How long to let spares warm up before a timed spawn that takes one; 0: no spare variant. */
+  private long spareSettleMs = 2500;
+  private final List<RpcParallel> closeAtEnd = new ArrayList<>();
 
   private SpawnBench(int workers) throws IOException {
     app = RpcParallel.create();
@@ -94,12 +97,24 @@ public final class SpawnBench {
 
   // ---------------------------------------------------------------- rpc-parallel
 
-  private Variant rpcParallel(String name, List<String> jvmOptions) {
-    SpawnOptions opts = SpawnOptions.builder()
+  private static SpawnOptions benchOptions(List<String> jvmOptions) {
+    return SpawnOptions.builder()
         .jvmOptions(jvmOptions)
         .stdout(Redirect.discard())
         .stderr(Redirect.discard())
         .build();
+  }
+
+  private Variant rpcParallel(String name, List<String> jvmOptions) {
+    return rpcParallel(name, jvmOptions, app, 0);
+  }
+
+  /**
+   * Spawns through {@code app}; with {@code settleMs} > 0, first waits that long (untimed) so the
+   * app's spare workers, started when the last ones were taken, have finished their warm-up.
+   */
+  private Variant rpcParallel(String name, List<String> jvmOptions, RpcParallel app, long settleMs) {
+    SpawnOptions opts = benchOptions(jvmOptions);
     return new Variant() {
       @Override
       public String name() {
@@ -108,6 +123,9 @@ public final class SpawnBench {
 
       @Override
       public Sample run(int n, long rssDelayMs) throws Exception {
+        if (settleMs > 0) {
+          Thread.sleep(settleMs);
+        }
         List<Future<Connection<BenchWorker>>> fs = new ArrayList<>(n);
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -293,6 +311,8 @@ public final class SpawnBench {
     long rssDelayMs = 2000;
     boolean appcds = true;
     boolean diag = false;
+    long spareSettle = 2500;
+    int spareSamples = 0;
     Path out = null;
     Path keepLogs = null;
     List<String> extraWorkerOpts = List.of();
@@ -303,13 +323,16 @@ public final class SpawnBench {
         case "--workers" -> workers = Integer.parseInt(args[++i]);
         case "--rss-delay-ms" -> rssDelayMs = Long.parseLong(args[++i]);
         case "--no-appcds" -> appcds = false;
+        case "--spare-settle-ms" -> spareSettle = Long.parseLong(args[++i]);
+        case "--spare-samples" -> spareSamples = Integer.parseInt(args[++i]);
         case "--diag" -> diag = true;
         case "--out" -> out = Path.of(args[++i]);
         case "--keep-logs" -> keepLogs = Path.of(args[++i]);
         case "--worker-opts" -> extraWorkerOpts = List.of(args[++i].trim().split("\\s+"));
         default -> {
           System.err.println("usage: SpawnBench [--quick] [--rounds N] [--workers N] [--rss-delay-ms MS]"
-              + " [--no-appcds] [--diag [--keep-logs DIR] [--worker-opts OPTS]] [--out FILE]");
+              + " [--no-appcds] [--spare-settle-ms MS] [--spare-samples N] [--diag [--keep-logs DIR] [--worker-opts OPTS]]"
+              + " [--out FILE]");
           System.exit(2);
         }
       }
@@ -317,11 +340,17 @@ public final class SpawnBench {
     SpawnBench b = new SpawnBench(workers);
     b.keepLogs = keepLogs;
     b.extraWorkerOpts = extraWorkerOpts;
+    b.spareSettleMs = spareSettle;
     Path tmp = Files.createTempDirectory("spawnbench");
     String report;
     try {
-      report = diag ? b.diagnose(tmp, quick ? 2 : 3) : b.measure(rounds, workers, rssDelayMs, appcds, tmp);
+      report = diag ? b.diagnose(tmp, quick ? 2 : 3)
+          : spareSamples > 0 ? b.spareLatency(spareSamples, Math.max(spareSettle, 1))
+          : b.measure(rounds, workers, rssDelayMs, appcds, tmp);
     } finally {
+      for (RpcParallel a : b.closeAtEnd) {
+        a.close();
+      }
       b.app.close();
       b.server.close();
       b.pool.shutdownNow();
@@ -336,6 +365,31 @@ public final class SpawnBench {
     if (out != null) {
       Files.writeString(out, report, StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * Spawn-to-first-reply when a warm spare is ready: {@code samples} single spawns through an app
+   * keeping one spare, each after {@code settleMs} for the replacement spare to warm up; p50, p99
+   * and max (with fewer than 100 samples, p99 is the second largest).
+   */
+  private String spareLatency(int samples, long settleMs) throws Exception {
+    Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    RpcParallel withSpares = RpcParallel.builder().spareWorkers(1, benchOptions(LIB_DEFAULT_OPTS)).build();
+    closeAtEnd.add(withSpares);
+    Variant v = rpcParallel("spare", LIB_DEFAULT_OPTS, withSpares, settleMs);
+    v.run(1, 0); // untimed: starts the master server
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      ms.add(v.run(1, 0).ms());
+    }
+    List<Double> sorted = new ArrayList<>(ms);
+    sorted.sort(null);
+    double p99 = sorted.get(Math.max(0, (int) Math.ceil(0.99 * sorted.size()) - 1 - (sorted.size() < 100 ? 1 : 0)));
+    return String.format(Locale.ROOT, "- JDK: %s %s; run %s – %s; %d samples, %d ms settle; load %s%n%n"
+        + "spawn-to-first-reply with a warm spare ready: p50 %.2f ms, p99 %.2f ms, max %.2f ms, min %.2f ms%n",
+        System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), start,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS), samples, settleMs, loadavg(),
+        Stats.median(ms), p99, sorted.get(sorted.size() - 1), sorted.get(0));
   }
 
   private String measure(int rounds, int workers, long rssDelayMs, boolean appcds, Path tmp) throws Exception {
@@ -354,6 +408,12 @@ public final class SpawnBench {
     List<String> noJfr = new ArrayList<>(LIB_DEFAULT_OPTS);
     noJfr.add("-Dio.netty.jfr.enabled=false");
     variants.add(rpcParallel("rpc-parallel (default options + -Dio.netty.jfr.enabled=false)", noJfr));
+    RpcParallel withSpares = null;
+    if (spareSettleMs > 0) {
+      withSpares = RpcParallel.builder().spareWorkers(workers, benchOptions(LIB_DEFAULT_OPTS)).build();
+      closeAtEnd.add(withSpares);
+      variants.add(rpcParallel("rpc-parallel (default options, warm spares ready)", LIB_DEFAULT_OPTS, withSpares, spareSettleMs));
+    }
     if (appcds) {
       Path jsa = createWorkerArchive(tmp);
       if (jsa != null) {

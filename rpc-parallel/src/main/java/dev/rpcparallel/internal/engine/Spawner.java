@@ -82,6 +82,7 @@ public final class Spawner implements MasterSpec.Registry {
   /** The master's servers for its workers, by listen address (loopback for local workers, TLS elsewhere). */
   private final java.util.Map<String, HandleData> masters = new java.util.HashMap<>();
   private Thread shutdownHook;
+  private volatile SparePool spares;
 
   Spawner(Engine engine) {
     this.engine = engine;
@@ -113,12 +114,44 @@ public final class Spawner implements MasterSpec.Registry {
           : engine.host(id, "master", new MasterSpec(), this, log, context, false);
       m = engine.handles().data(engine.handle(id, "master", host));
       masters.put(key, m);
-      if (shutdownHook == null) {
-        shutdownHook = new Thread(this::killOnExit, "rpc-parallel-shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-      }
+      addShutdownHook();
     }
     return m;
+  }
+
+  private synchronized void addShutdownHook() {
+    if (shutdownHook == null) {
+      shutdownHook = new Thread(this::killOnExit, "rpc-parallel-shutdown-hook");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  // ---- spares ----
+
+  /**
+   * Keeps {@code count} spare worker JVMs started with {@code options} (see {@code
+   * RpcParallel.Builder.spareWorkers}); starts them in the background.
+   */
+  public synchronized void keepSpares(int count, SpawnOptions options) {
+    if (spares != null) {
+      throw new IllegalStateException("spare workers are already configured");
+    }
+    if (engine.inMemory()) {
+      throw new IllegalStateException("this RpcParallel instance is in-memory: it cannot keep spare worker processes");
+    }
+    if (engine.handles().sshTarget(options.launcher()).isPresent()) {
+      throw new IllegalArgumentException("spare workers are local: their options cannot have a remote launcher");
+    }
+    Path dir = options.workingDirectory().orElse(Path.of("").toAbsolutePath());
+    List<String> command = options.launcher().command(javaCommand(options, Object.class));
+    SpawnOptions spareOptions = options.toBuilder()
+        .addJvmOptions("-D" + WorkerRuntime.SPARE_PROPERTY + "=true").build();
+    LaunchSpec launch = new LaunchSpec("spare", spareOptions.launcher().command(javaCommand(spareOptions, Object.class)),
+        options.env(), dir, output(options.stdout()), output(options.stderr()), true);
+    SparePool pool = new SparePool(count, command.subList(0, command.size() - 1), launch);
+    addShutdownHook();
+    spares = pool;
+    pool.start();
   }
 
   // ---- spawning ----
@@ -169,7 +202,10 @@ public final class Spawner implements MasterSpec.Registry {
         options.onFailure().orElse(e -> log.error("worker {} failed", name, e)));
     ChildProcess process;
     try {
-      process = foreground ? ChildProcess.startForeground(launch) : ChildProcess.start(launch);
+      SparePool s = spares;
+      Optional<ChildProcess> spare = foreground || remote.isPresent() || s == null ? Optional.empty() : s.take(launch, name);
+      process = spare.isPresent() ? spare.get()
+          : foreground ? ChildProcess.startForeground(launch) : ChildProcess.start(launch);
     } catch (IOException e) {
       throw new RpcParallelException(Kind.SPAWN_FAILED,
           "cannot start worker " + name + " (" + launch.command().get(0) + "): " + e.getMessage(), e);
@@ -446,6 +482,10 @@ public final class Spawner implements MasterSpec.Registry {
    * at once.
    */
   void close() {
+    SparePool s = spares;
+    if (s != null) {
+      s.beginClose(); // they exit while the workers are asked to
+    }
     List<ChildProcess> mortal = new ArrayList<>();
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (ChildRegistry.Entry<Child> e : children.live()) {
@@ -472,6 +512,9 @@ public final class Spawner implements MasterSpec.Registry {
     for (ChildProcess p : mortal) {
       Reaper.awaitOrKill(p.process(), deadline);
     }
+    if (s != null) {
+      s.awaitClosed(deadline);
+    }
     Thread hook = shutdownHook;
     if (hook != null) {
       try {
@@ -494,6 +537,10 @@ public final class Spawner implements MasterSpec.Registry {
   }
 
   private void killOnExit() {
+    SparePool s = spares;
+    if (s != null) {
+      s.killNow();
+    }
     for (ChildRegistry.Entry<Child> e : children.live()) {
       if (e.attachment().shutdownOn != ShutdownOn.CALLED_SHUTDOWN_FUNCTION) {
         e.process().process().destroyForcibly();

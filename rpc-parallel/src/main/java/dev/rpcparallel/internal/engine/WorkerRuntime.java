@@ -37,6 +37,12 @@ public final class WorkerRuntime {
    */
   public record AppParams(RpcSettings settings, byte[] secret, String bindHost, String advertiseHost) {}
 
+  /**
+   * System property of a spare worker JVM: it warms itself up ({@link WarmUp}), then waits on
+   * stdin for the bootstrap of the worker it will become; EOF before that ends it quietly.
+   */
+  public static final String SPARE_PROPERTY = "dev.rpcparallel.spare";
+
   private final BootstrapConfig config;
   private final PrintStream err = System.err;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -76,9 +82,21 @@ public final class WorkerRuntime {
    * application (made by {@code makeApp}) and exits the JVM with that status.
    */
   public static int run(Function<AppParams, Engine> makeApp) {
+    boolean spare = Boolean.getBoolean(SPARE_PROPERTY);
+    if (spare) {
+      WarmUp.run(makeApp);
+    }
     BootstrapConfig config;
     try {
-      config = BootstrapConfig.fromStdin(System.in);
+      java.io.PushbackInputStream in = new java.io.PushbackInputStream(System.in, 1);
+      int first = in.read();
+      if (first < 0 && spare) {
+        return 0; // a spare the master never needed: it closed our stdin
+      }
+      if (first >= 0) {
+        in.unread(first);
+      }
+      config = BootstrapConfig.fromStdin(in);
     } catch (IOException | RuntimeException e) {
       System.err.println("rpc-parallel worker: cannot read its bootstrap from stdin: " + e);
       return ExitPolicy.EXIT_FAILURE;

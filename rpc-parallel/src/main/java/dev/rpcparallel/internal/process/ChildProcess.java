@@ -25,7 +25,7 @@ public final class ChildProcess {
   private static final int MAX_TAIL_BYTES = 64 * 1024;
   private static final Path SETSID = findSetsid();
 
-  private final String name;
+  private volatile String name;
   private final Process process;
   private final CompletableFuture<Integer> exit;
   private final Deque<String> kept = new ArrayDeque<>();
@@ -58,10 +58,10 @@ public final class ChildProcess {
     ChildProcess child = new ChildProcess(spec.name(), pb.start());
     child.files.addAll(tails);
     if (spec.stdout().kind() == Output.Kind.FORWARD) {
-      child.pumps.add(new OutputPump(child.process.getInputStream(), spec.name(), "STDOUT", System.out, child::keep));
+      child.pumps.add(new OutputPump(child.process.getInputStream(), child::name, "STDOUT", System.out, child::keep));
     }
     if (spec.stderr().kind() == Output.Kind.FORWARD) {
-      child.pumps.add(new OutputPump(child.process.getErrorStream(), spec.name(), "STDERR", System.err, child::keep));
+      child.pumps.add(new OutputPump(child.process.getErrorStream(), child::name, "STDERR", System.err, child::keep));
     }
     return child;
   }
@@ -115,6 +115,14 @@ public final class ChildProcess {
 
   public String name() {
     return name;
+  }
+
+  /**
+   * Gives the child the name of the worker it became (a spare JVM, started before anyone named
+   * it): lines it prints from now on, and its kept lines' tails, carry the new name.
+   */
+  public void rename(String newName) {
+    this.name = newName;
   }
 
   public Process process() {

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Copies a child's stdout or stderr to ours line by line, each line prefixed with {@code [WORKER
@@ -21,15 +22,15 @@ final class OutputPump {
 
   private final Thread thread;
 
-  OutputPump(InputStream in, String workerName, String streamName, PrintStream target, Consumer<String> keeper) {
-    String prefix = "[WORKER " + workerName + " " + streamName + "] ";
+  OutputPump(InputStream in, Supplier<String> workerName, String streamName, PrintStream target, Consumer<String> keeper) {
+    Supplier<String> prefix = () -> "[WORKER " + workerName.get() + " " + streamName + "] ";
     this.thread = new Thread(() -> pump(in, prefix, target, keeper),
-        "rpc-parallel-" + streamName.toLowerCase(java.util.Locale.ROOT) + "-" + workerName);
+        "rpc-parallel-" + streamName.toLowerCase(java.util.Locale.ROOT) + "-" + workerName.get());
     thread.setDaemon(true);
     thread.start();
   }
 
-  private static void pump(InputStream in, String prefix, PrintStream target, Consumer<String> keeper) {
+  private static void pump(InputStream in, Supplier<String> prefix, PrintStream target, Consumer<String> keeper) {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       StringBuilder line = new StringBuilder();
       int c;
@@ -60,8 +61,8 @@ final class OutputPump {
     return next == '\n';
   }
 
-  private static void emit(StringBuilder line, String prefix, PrintStream target, Consumer<String> keeper) {
-    String prefixed = prefix + line;
+  private static void emit(StringBuilder line, Supplier<String> prefix, PrintStream target, Consumer<String> keeper) {
+    String prefixed = prefix.get() + line;
     line.setLength(0);
     keeper.accept(prefixed);
     target.println(prefixed);

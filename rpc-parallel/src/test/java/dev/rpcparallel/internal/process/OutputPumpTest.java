@@ -19,7 +19,7 @@ class OutputPumpTest {
     byte[] input = ("a\r\nb\n" + endless + "\ntail").getBytes(StandardCharsets.UTF_8);
     List<String> kept = new CopyOnWriteArrayList<>();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    OutputPump pump = new OutputPump(new ByteArrayInputStream(input), "w", "STDERR", new PrintStream(out, true), kept::add);
+    OutputPump pump = new OutputPump(new ByteArrayInputStream(input), () -> "w", "STDERR", new PrintStream(out, true), kept::add);
     pump.awaitEnd(10_000);
     String p = "[WORKER w STDERR] ";
     assertThat(kept).containsExactly(p + "a", p + "b", p + "x".repeat(OutputPump.MAX_LINE), p + "x".repeat(OutputPump.MAX_LINE),
