@@ -92,6 +92,28 @@ public interface Implementations<S, T> {
   <Q, R> Implementations<S, T> rpc(Rpc<?, Q, R> f, RpcHandler<S, T, Q, R> handler);
 
   /**
+   * Binds {@code handler} to {@code f} like {@link #rpc}, but runs it <b>directly</b>: on the
+   * connection's I/O thread, as soon as the call arrives, with its response written from there.
+   * That saves the hand-off to a handler thread and back, two thread wake-ups per call (the role
+   * of gRPC's {@code directExecutor}); see docs/PERFORMANCE.md for what it gains.
+   *
+   * <p>Only for short handlers that never block: no calls to other workers, no I/O, no waiting
+   * for locks or futures, no long computation. While a direct handler runs, every connection
+   * served by the same I/O thread waits, heartbeats included, so a handler that blocks for
+   * longer than the heartbeat timeout makes peers drop their connections. Everything else is as
+   * for {@link #rpc}: an exception fails the call with a {@link RemoteException}; the call counts
+   * in {@code maxConcurrentCalls}; when the caller is not reading its responses, the call waits
+   * (then on a handler thread) like any other; a call arriving after one-way messages of the
+   * same connection that are still being handled runs on a handler thread after them, keeping
+   * their order.
+   *
+   * @throws IllegalArgumentException if a function of the same name is already bound, or {@code
+   *     f} was made by {@code map}/{@code contraMap}
+   * @throws NullPointerException if {@code f} or {@code handler} is null
+   */
+  <Q, R> Implementations<S, T> directRpc(Rpc<?, Q, R> f, RpcHandler<S, T, Q, R> handler);
+
+  /**
    * Binds {@code handler} to the one-way function {@code f}; returns this table.
    *
    * @throws IllegalArgumentException if a function of the same name is already bound, or {@code

@@ -25,6 +25,9 @@ public final class BenchWorker extends SimpleWorkerSpec<Void, Void> {
   /** Echo: the response is the query. */
   public static final Rpc<BenchWorker, byte[], byte[]> ECHO = Rpc.of("echo", Codecs.BYTES, Codecs.BYTES);
 
+  /** Echo bound with {@code directRpc}: its handler runs on the server's I/O thread. */
+  public static final Rpc<BenchWorker, byte[], byte[]> ECHO_DIRECT = Rpc.of("echo_direct", Codecs.BYTES, Codecs.BYTES);
+
   /** Server stream of equal items. */
   public static final Pipe<BenchWorker, StreamRequest, byte[]> STREAM =
       Pipe.of("stream", Codecs.derive(StreamRequest.class), Codecs.BYTES);
@@ -56,6 +59,7 @@ public final class BenchWorker extends SimpleWorkerSpec<Void, Void> {
   public void implement(Implementations<Void, Void> table) {
     table
         .rpc(ECHO, (s, c, q) -> q)
+        .directRpc(ECHO_DIRECT, (s, c, q) -> q)
         .pipe(STREAM, (s, c, q, out) -> {
           byte[] item = new byte[q.itemSize()];
           for (int i = 0; i < q.items(); i++) {

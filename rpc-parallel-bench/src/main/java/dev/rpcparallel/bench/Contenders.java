@@ -34,7 +34,8 @@ public final class Contenders {
           new Entry(RAW, true, RawSocketContender::new),
           new Entry(GRPC, true, () -> new GrpcContender(false)),
           new Entry("grpc-direct", false, () -> new GrpcContender(true)),
-          new Entry(RPC_PARALLEL, true, RpcParallelContender::new));
+          new Entry(RPC_PARALLEL, true, () -> new RpcParallelContender(false)),
+          new Entry(RPC_PARALLEL + "-direct", true, () -> new RpcParallelContender(true)));
 
   private Contenders() {}
 

@@ -1,6 +1,7 @@
 package dev.rpcparallel.bench;
 
 import dev.rpcparallel.Connection;
+import dev.rpcparallel.Rpc;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.StreamReader;
 import dev.rpcparallel.Worker;
@@ -22,19 +23,31 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RpcParallelContender implements Contender {
 
+  private final boolean direct;
+  private final Rpc<BenchWorker, byte[], byte[]> echo;
   private ServerProcess server;
   private RpcParallel app;
   private Connection<BenchWorker> conn;
 
+  /**
+   * @param direct whether round trips and pipelined calls use the echo bound with {@code
+   *     Implementations.directRpc} (its handler runs on the server's I/O thread)
+   */
+  public RpcParallelContender(boolean direct) {
+    this.direct = direct;
+    this.echo = direct ? BenchWorker.ECHO_DIRECT : BenchWorker.ECHO;
+  }
+
   @Override
   public String name() {
-    return Contenders.RPC_PARALLEL;
+    return direct ? Contenders.RPC_PARALLEL + "-direct" : Contenders.RPC_PARALLEL;
   }
 
   @Override
   public String description() {
     return "rpc-parallel (Netty, native epoll when available), served BenchWorker, default executors, "
-        + "maxMessageSize 128 MiB; call / callAsync + Semaphore / open(pipe) / call with byte[]";
+        + "maxMessageSize 128 MiB; call / callAsync + Semaphore / open(pipe) / call with byte[]"
+        + (direct ? "; echo bound with directRpc (handler on the I/O thread)" : "");
   }
 
   @Override
@@ -48,7 +61,7 @@ public final class RpcParallelContender implements Contender {
 
   @Override
   public byte[] roundTrip(byte[] payload) {
-    return conn.call(BenchWorker.ECHO, payload);
+    return conn.call(echo, payload);
   }
 
   @Override
@@ -60,7 +73,7 @@ public final class RpcParallelContender implements Contender {
     long start = System.nanoTime();
     for (int i = 0; i < totalCalls && error.get() == null; i++) {
       window.acquire();
-      conn.callAsync(BenchWorker.ECHO, payload)
+      conn.callAsync(echo, payload)
           .whenComplete(
               (r, e) -> {
                 if (e != null) {

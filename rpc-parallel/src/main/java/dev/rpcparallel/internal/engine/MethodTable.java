@@ -55,7 +55,17 @@ final class MethodTable<S, T> implements Implementations<S, T> {
 
     /** A method whose work is {@code run}, for the kinds that need no streams registered early. */
     final ServerMethod method(java.util.function.Function<IncomingCall, Runnable> accept) {
+      return method(accept, false);
+    }
+
+    /** Same, run on the link thread if {@code direct}. */
+    final ServerMethod method(java.util.function.Function<IncomingCall, Runnable> accept, boolean direct) {
       return new ServerMethod() {
+        @Override
+        public boolean direct() {
+          return direct;
+        }
+
         @Override
         public String name() {
           return name;
@@ -106,6 +116,15 @@ final class MethodTable<S, T> implements Implementations<S, T> {
 
   @Override
   public <Q, R> Implementations<S, T> rpc(Rpc<?, Q, R> f, RpcHandler<S, T, Q, R> handler) {
+    return rpc(f, handler, false);
+  }
+
+  @Override
+  public <Q, R> Implementations<S, T> directRpc(Rpc<?, Q, R> f, RpcHandler<S, T, Q, R> handler) {
+    return rpc(f, handler, true);
+  }
+
+  private <Q, R> Implementations<S, T> rpc(Rpc<?, Q, R> f, RpcHandler<S, T, Q, R> handler, boolean direct) {
     return add(f, handler, new Binding<>(f, FunctionKind.RPC) {
       @Override
       ServerMethod bind(S ws, T cs, ServerConnection connection) {
@@ -117,7 +136,7 @@ final class MethodTable<S, T> implements Implementations<S, T> {
           } catch (Throwable t) {
             call.fail(t);
           }
-        });
+        }, direct);
       }
     });
   }

@@ -16,4 +16,12 @@ public interface ServerMethod {
 
   /** Link thread: prepares {@code call}; the returned task runs the handler (on a handler thread). */
   Runnable accept(IncomingCall call);
+
+  /**
+   * Whether the work runs on the connection's link thread as soon as the call arrives (an rpc
+   * bound with {@code Implementations.directRpc}), rather than on a handler thread.
+   */
+  default boolean direct() {
+    return false;
+  }
 }

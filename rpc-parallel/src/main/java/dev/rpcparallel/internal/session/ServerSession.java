@@ -264,7 +264,9 @@ public final class ServerSession extends Session implements ServerConnection {
         call.handlerReturned();
       }
     }, body.length);
-    if (oneWaysQueued.get() == 0) {
+    if (m.direct() && oneWaysQueued.get() == 0) {
+      startDirect(task);
+    } else if (oneWaysQueued.get() == 0) {
       start(task);
     } else {
       run(ordered, () -> start(task)); // starts once the one-ways before it were handled
@@ -288,6 +290,20 @@ public final class ServerSession extends Session implements ServerConnection {
     if (link.isWritable()) {
       writable(); // it drained between the check and the queueing: no event will say so again
     }
+  }
+
+  /**
+   * Runs a direct rpc's handler here, on the link thread, unless handlers already wait for the
+   * connection to drain: then it waits behind them, as any handler would.
+   */
+  private void startDirect(Runnable task) {
+    synchronized (notStarted) {
+      if (!notStarted.isEmpty() || !link.isWritable()) {
+        notStarted.add(task);
+        return;
+      }
+    }
+    task.run();
   }
 
   @Override
