@@ -26,8 +26,28 @@ final class WarmUp {
 
   private WarmUp() {}
 
+  /** A record for the warm-up of derived codecs (reflection and method handles). */
+  record Sample(int number, String text, java.util.List<Long> values, Optional<Sample> next) {}
+
+  /**
+   * Derives a codec for a record and round-trips a value through it: the first derivation in a
+   * JVM spins the reflection and method-handle machinery that spec classes' derived codecs use.
+   */
+  private static void deriveCodecs() {
+    dev.rpcparallel.codec.Codec<Sample> codec = dev.rpcparallel.codec.Codecs.derive(Sample.class);
+    Sample s = new Sample(1, "warm", java.util.List.of(1L, 2L), Optional.of(new Sample(2, "up", java.util.List.of(), Optional.empty())));
+    for (int i = 0; i < 200; i++) {
+      codec.fromBytes(codec.toBytes(s));
+    }
+  }
+
   /** Warms up with an application made by {@code makeApp}; never throws. */
   static void run(Function<WorkerRuntime.AppParams, Engine> makeApp) {
+    try {
+      deriveCodecs();
+    } catch (RuntimeException | Error e) {
+      // only speed is lost
+    }
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     Engine warm;
