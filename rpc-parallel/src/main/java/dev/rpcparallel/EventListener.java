@@ -36,7 +36,8 @@ import java.time.Duration;
  * one connection, {@link #connectionOpened} comes before every call event of that connection and
  * before {@link #connectionClosed}. For one call, {@link #callStarted} comes before its {@link
  * #callFinished}, which comes before the caller sees the outcome (the blocking method returns or
- * throws, the future completes) for rpc and one-way calls. Each of these pairs is ordered by
+ * throws, the future completes) for rpc and reverse-pipe calls and for {@code sendAsync} (a
+ * blocking {@code send} may return before its message is written, and so before it finishes). Each of these pairs is ordered by
  * happens-before, also across threads. Events of different spawns, connections or calls are not
  * ordered with each other.
  *

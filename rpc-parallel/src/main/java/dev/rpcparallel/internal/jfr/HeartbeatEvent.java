@@ -17,7 +17,7 @@ import jdk.jfr.StackTrace;
 @StackTrace(false)
 public final class HeartbeatEvent extends Event {
   @Label("Side")
-  @Description("client, server or worker: which end of the connection ticked")
+  @Description("Which end of the connection ticked: client, or the name of the worker serving it (master for a master server)")
   public String side;
 
   @Label("Peer")
