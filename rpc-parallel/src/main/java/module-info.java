@@ -11,6 +11,7 @@ module dev.rpcparallel {
   requires io.netty.handler;
   requires io.netty.transport;
   requires io.netty.transport.classes.epoll;
+  requires jdk.jfr;
   requires org.slf4j;
 
   exports dev.rpcparallel;

@@ -46,7 +46,7 @@ public final class RpcParallel implements AutoCloseable {
     RpcSettings base = b.settings != null ? b.settings : RpcSettings.defaults();
     RpcSettings settings = base.withOverrides(b.environment != null ? b.environment : System.getenv());
     this.engine = new Engine(new EngineConfig(this, new HandleAccess(), settings, b.secret, b.executor, b.ioThreads,
-        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers));
+        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers, b.eventListener));
     if (b.spareCount > 0) {
       try {
         engine.spawner().keepSpares(b.spareCount, b.spareOptions);
@@ -361,6 +361,7 @@ public final class RpcParallel implements AutoCloseable {
     private boolean inMemory;
     private int spareCount;
     private SpawnOptions spareOptions;
+    private EventListener eventListener = EventListener.NONE;
 
     private Builder() {}
 
@@ -487,6 +488,16 @@ public final class RpcParallel implements AutoCloseable {
      */
     public Builder timers(ScheduledExecutorService timers) {
       this.timers = Objects.requireNonNull(timers);
+      return this;
+    }
+
+    /**
+     * Hears this instance's spawns, connections and calls (default {@link EventListener#NONE},
+     * which costs nothing). It must be quick, non-blocking and thread-safe: see {@link
+     * EventListener} for the threads, the order of events, and what happens when it throws.
+     */
+    public Builder eventListener(EventListener listener) {
+      this.eventListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -74,6 +74,7 @@ class ArchitectureTest {
         .layer("Remote").definedBy("dev.rpcparallel.internal.remote..")
         .layer("Lifecycle").definedBy("dev.rpcparallel.internal.lifecycle..")
         .layer("Concurrent").definedBy("dev.rpcparallel.internal.concurrent..")
+        .layer("Jfr").definedBy("dev.rpcparallel.internal.jfr..")
         .whereLayer("Engine").mayOnlyBeAccessedByLayers("Api")
         .whereLayer("Transport").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Session").mayOnlyBeAccessedByLayers("Transport", "Engine")
@@ -82,6 +83,7 @@ class ArchitectureTest {
         .whereLayer("Remote").mayOnlyBeAccessedByLayers("Engine", "Api")
         .whereLayer("Lifecycle").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Concurrent").mayOnlyBeAccessedByLayers("Session", "Transport", "Lifecycle", "Engine")
+        .whereLayer("Jfr").mayOnlyBeAccessedByLayers("Session", "Engine")
         .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine", "Pools")
         .whereLayer("Pools").mayNotBeAccessedByAnyLayer()
         .check(classes);
@@ -92,7 +94,7 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage(
             "dev.rpcparallel.internal.protocol..", "dev.rpcparallel.internal.session..",
             "dev.rpcparallel.internal.transport..", "dev.rpcparallel.internal.process..", "dev.rpcparallel.internal.remote..",
-            "dev.rpcparallel.internal.lifecycle..", "dev.rpcparallel.internal.concurrent..")
+            "dev.rpcparallel.internal.lifecycle..", "dev.rpcparallel.internal.concurrent..", "dev.rpcparallel.internal.jfr..")
         .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel")
         .because("errors travel as internal values that the engine maps to API exceptions")
         .check(classes);

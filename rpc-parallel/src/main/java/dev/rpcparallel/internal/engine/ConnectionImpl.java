@@ -1,6 +1,7 @@
 package dev.rpcparallel.internal.engine;
 
 import dev.rpcparallel.Connection;
+import dev.rpcparallel.EventListener;
 import dev.rpcparallel.LogEntry;
 import dev.rpcparallel.OneWay;
 import dev.rpcparallel.Pipe;
@@ -16,8 +17,10 @@ import dev.rpcparallel.StreamReader;
 import dev.rpcparallel.StreamWriter;
 import dev.rpcparallel.Subscription;
 import dev.rpcparallel.Worker;
+import dev.rpcparallel.WorkerFunction;
 import dev.rpcparallel.WorkerSpec;
 import dev.rpcparallel.internal.concurrent.SerializingExecutor;
+import dev.rpcparallel.internal.jfr.Jfr;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.session.ClientSession;
 import dev.rpcparallel.internal.session.OutboundStream;
@@ -37,12 +40,26 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
   private final Worker<W> worker;
   private final Executor executor;
   private final SerializingExecutor callbacks;
+  private final Observer observer;
+  /** A listener hears this connection's calls: with none (and no JFR recording), calls take the plain path. */
+  private final boolean listening;
 
-  ConnectionImpl(ClientSession session, Worker<W> worker, Executor executor) {
+  ConnectionImpl(ClientSession session, Worker<W> worker, Executor executor, Observer observer) {
     this.session = session;
     this.worker = worker;
     this.executor = executor;
     this.callbacks = new SerializingExecutor(executor);
+    this.observer = observer;
+    this.listening = observer.listening;
+  }
+
+  /** A trace of a call of {@code f}, or null if nobody listens (the check costs no allocation). */
+  private Observer.CallTrace trace(WorkerFunction<?> f, EventListener.CallKind kind) {
+    boolean stream = kind != EventListener.CallKind.RPC && kind != EventListener.CallKind.ONE_WAY;
+    if (!listening && !(stream ? Jfr.streams() : Jfr.calls())) {
+      return null;
+    }
+    return observer.call(this, f.name(), kind);
   }
 
   /**
@@ -72,17 +89,29 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
 
   @Override
   public <Q, R> R call(Rpc<W, Q, R> f, Q query) {
-    return Errors.await(session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec()));
+    Observer.CallTrace t = trace(f, EventListener.CallKind.RPC);
+    if (t == null) {
+      return Errors.await(session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec()));
+    }
+    return Errors.await(t.watch(session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec())));
   }
 
   @Override
   public <Q, R> CompletableFuture<R> callAsync(Rpc<W, Q, R> f, Q query) {
-    return async(session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec()));
+    Observer.CallTrace t = trace(f, EventListener.CallKind.RPC);
+    if (t == null) {
+      return async(session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec()));
+    }
+    return async(t.watch(session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec())));
   }
 
   @Override
   public <Q> void send(OneWay<W, Q> f, Q query) {
+    Observer.CallTrace t = trace(f, EventListener.CallKind.ONE_WAY);
     CompletableFuture<Void> written = session.send(f.name(), f.signature(), f.queryCodec(), query);
+    if (t != null) {
+      written = t.watch(written);
+    }
     if (written.isCompletedExceptionally()) {
       Errors.await(written);
     }
@@ -90,12 +119,25 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
 
   @Override
   public <Q> CompletableFuture<Void> sendAsync(OneWay<W, Q> f, Q query) {
-    return async(session.send(f.name(), f.signature(), f.queryCodec(), query));
+    Observer.CallTrace t = trace(f, EventListener.CallKind.ONE_WAY);
+    CompletableFuture<Void> written = session.send(f.name(), f.signature(), f.queryCodec(), query);
+    return async(t == null ? written : t.watch(written));
   }
 
   @Override
   public <Q, R> StreamReader<R> open(Pipe<W, Q, R> f, Q query) {
-    return StreamAdapters.reader(Errors.mapped(() -> session.open(f.name(), f.signature(), f.queryCodec(), query, f.itemCodec())));
+    Observer.CallTrace t = trace(f, EventListener.CallKind.PIPE);
+    if (t == null) {
+      return StreamAdapters.reader(Errors.mapped(() -> session.open(f.name(), f.signature(), f.queryCodec(), query, f.itemCodec())));
+    }
+    StreamReader<R> reader;
+    try {
+      reader = StreamAdapters.reader(Errors.mapped(() -> session.open(f.name(), f.signature(), f.queryCodec(), query, f.itemCodec())));
+    } catch (RuntimeException e) {
+      t.finish(e);
+      throw e;
+    }
+    return t.reader(reader);
   }
 
   @Override
@@ -156,9 +198,18 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
   }
 
   private <Q, U, R> Reverse<U, R> reverse(ReversePipe<W, Q, U, R> f, Q query) {
-    ClientSession.ReverseCall<U, R> call = Errors.mapped(() -> session.openReverse(
-        f.name(), f.signature(), f.queryCodec(), query, f.updateCodec(), f.responseCodec()));
-    return new Reverse<>(call.updates(), async(call.result()));
+    Observer.CallTrace t = trace(f, EventListener.CallKind.REVERSE_PIPE);
+    ClientSession.ReverseCall<U, R> call;
+    try {
+      call = Errors.mapped(() -> session.openReverse(
+          f.name(), f.signature(), f.queryCodec(), query, f.updateCodec(), f.responseCodec()));
+    } catch (RuntimeException e) {
+      if (t != null) {
+        t.finish(e);
+      }
+      throw e;
+    }
+    return new Reverse<>(call.updates(), async(t == null ? call.result() : t.watch(call.result())));
   }
 
   @Override
@@ -212,8 +263,17 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
 
   @Override
   public <Q, S, U> CompletableFuture<StateStream<S, U>> openStateAsync(StateRpc<W, Q, S, U> f, Q query) {
-    return async(session.openState(f.name(), f.signature(), f.queryCodec(), query, f.stateCodec(), f.updateCodec())
-        .thenApply(r -> new State<>(r.state(), StreamAdapters.reader(r.updates()))));
+    Observer.CallTrace t = trace(f, EventListener.CallKind.STATE_RPC);
+    CompletableFuture<ClientSession.StateResult<S, U>> opened =
+        session.openState(f.name(), f.signature(), f.queryCodec(), query, f.stateCodec(), f.updateCodec());
+    if (t == null) {
+      return async(opened.thenApply(r -> new State<>(r.state(), StreamAdapters.reader(r.updates()))));
+    }
+    return async(opened.whenComplete((r, e) -> {
+      if (e != null) {
+        t.finish(Errors.toApi(e));
+      }
+    }).thenApply(r -> new State<>(r.state(), t.reader(StreamAdapters.reader(r.updates())))));
   }
 
   @Override

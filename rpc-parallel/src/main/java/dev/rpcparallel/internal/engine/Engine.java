@@ -53,6 +53,9 @@ public final class Engine {
   private final Set<ConnectionImpl<?>> connections = ConcurrentHashMap.newKeySet();
   private final Map<String, WorkerSpec<?, ?, ?, ?>> specs = new ConcurrentHashMap<>();
   private final Spawner spawner;
+  private final Observer observer;
+  /** For control connections: no listener events. */
+  private final Observer silent;
   private final HandshakeQueue handshakes = new HandshakeQueue(HandshakeQueue.PER_APPLICATION, null);
   private volatile boolean closed;
   private volatile Tls tls;
@@ -68,7 +71,14 @@ public final class Engine {
         : config.inMemory() ? Executors.newSingleThreadScheduledExecutor(HandlerExecutors.daemonThreads("rpc-parallel-timer"))
         : null;
     this.transport = config.inMemory() ? new InMemoryTransport(executor, timers) : new NettyTransport(config.ioThreads());
+    this.observer = new Observer(config.eventListener(), executor);
+    this.silent = Observer.silent(executor);
     this.spawner = new Spawner(this);
+  }
+
+  /** Reports events to the application's listener and to JFR. */
+  Observer observer() {
+    return observer;
   }
 
   public RpcSettings settings() {
@@ -329,9 +339,17 @@ public final class Engine {
       if (e != null) {
         throw Errors.toApi(e);
       }
-      ConnectionImpl<W> c = new ConnectionImpl<>(session, worker, executor);
+      ConnectionImpl<W> c = new ConnectionImpl<>(session, worker, executor, control ? silent : observer);
       connections.add(c);
-      session.closeFuture().thenRun(() -> connections.remove(c));
+      if (!control) {
+        observer.connectionOpened(c); // before the close hook: opened comes before closed
+      }
+      session.closeFuture().thenAccept(reason -> {
+        connections.remove(c);
+        if (!control) {
+          observer.connectionClosed(c, reason);
+        }
+      });
       if (closed && !control) {
         c.close(); // connected while closing; control connections still serve close()
       }

@@ -1,5 +1,6 @@
 package dev.rpcparallel.internal.engine;
 
+import dev.rpcparallel.EventListener;
 import dev.rpcparallel.RpcParallel;
 import dev.rpcparallel.RpcSettings;
 import java.util.concurrent.ExecutorService;
@@ -18,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param advertiseHost the host put in handles
  * @param inMemory no sockets: links live in memory
  * @param timers timers of in-memory links; null: the engine makes (and owns) one thread
+ * @param eventListener hears spawns, connections and calls ({@link EventListener#NONE}: nothing)
  */
 public record EngineConfig(
     RpcParallel app,
@@ -29,4 +31,5 @@ public record EngineConfig(
     String bindHost,
     String advertiseHost,
     boolean inMemory,
-    ScheduledExecutorService timers) {}
+    ScheduledExecutorService timers,
+    EventListener eventListener) {}

@@ -161,13 +161,29 @@ public final class Spawner implements MasterSpec.Registry {
     return spawn(spec, initArg, options, false).handle();
   }
 
+  /** Spawns, reporting the spawn's events (EventListener, JFR). */
   private <W extends WorkerSpec<A, ?, ?, ?>, A> Spawned<W> spawn(W spec, A initArg, SpawnOptions options, boolean foreground) {
+    Observer.SpawnTrace trace = engine.observer().spawn();
+    Spawned<W> s;
+    try {
+      s = spawn(spec, initArg, options, foreground, trace);
+    } catch (RuntimeException e) {
+      trace.failed(e);
+      throw e;
+    }
+    trace.ready(s.handle(), s.process());
+    return s;
+  }
+
+  private <W extends WorkerSpec<A, ?, ?, ?>, A> Spawned<W> spawn(
+      W spec, A initArg, SpawnOptions options, boolean foreground, Observer.SpawnTrace trace) {
     engine.checkOpen();
     if (engine.inMemory()) {
       throw new IllegalStateException("this RpcParallel instance is in-memory: it cannot spawn worker processes");
     }
     UUID id = UUID.randomUUID();
     String name = options.name().orElse(id.toString());
+    trace.started(name);
     checkInstantiable(spec.getClass(), name);
     byte[] arg;
     try {
@@ -211,9 +227,10 @@ public final class Spawner implements MasterSpec.Registry {
           "cannot start worker " + name + " (" + launch.command().get(0) + "): " + e.getMessage(), e);
     }
     children.add(id, process, child);
+    trace.processStarted(process);
     process.writeStdinInBackground(stdin);
     try {
-      MasterSpec.Registration reg = awaitReady(child, process, options);
+      MasterSpec.Registration reg = awaitReady(child, process, options, trace);
       Worker<W> handle = engine.handles().worker(
           engine.handleData(id, options.name().orElse(null), reg.host(), reg.port(), reg.tls(), spec.getClass().getName()));
       child.handle = handle;
@@ -336,14 +353,16 @@ public final class Spawner implements MasterSpec.Registry {
    * initWorkerState started (within the spawn timeout), and initWorkerState returned (within the
    * init timeout, if one is set). Each wait ends early if the process exits.
    */
-  private MasterSpec.Registration awaitReady(Child child, ChildProcess process, SpawnOptions options) {
+  private MasterSpec.Registration awaitReady(Child child, ChildProcess process, SpawnOptions options, Observer.SpawnTrace trace) {
     long start = System.nanoTime();
     awaitPhase(child.connected, process, start, Optional.of(options.connectionTimeout()), () ->
         "timed out getting a connection from worker " + child.name + " within the connection timeout of "
             + Durations.format(options.connectionTimeout()));
+    trace.connected();
     awaitPhase(child.initStarted, process, start, Optional.of(options.spawnTimeout()), () ->
         "worker " + child.name + " did not start initWorkerState within the spawn timeout of "
             + Durations.format(options.spawnTimeout()));
+    trace.initStarted();
     long initStart = System.nanoTime();
     MasterSpec.Registration reg = awaitPhase(child.registered, process, initStart, options.initTimeout(), () ->
         "initWorkerState of worker " + child.name + " did not return within the init timeout of "

@@ -26,6 +26,11 @@ final class Heartbeater {
     received = true;
   }
 
+  /** Ticks since something last arrived (for the JFR heartbeat event). */
+  int silentTicks() {
+    return silentTicks;
+  }
+
   Action onTick() {
     if (received) {
       received = false;

@@ -3,6 +3,7 @@ package dev.rpcparallel.internal.session;
 import dev.rpcparallel.codec.BinaryReader;
 import dev.rpcparallel.codec.BinaryWriter;
 import dev.rpcparallel.codec.CodecException;
+import dev.rpcparallel.internal.jfr.Jfr;
 import dev.rpcparallel.internal.protocol.ConnectionLost;
 import dev.rpcparallel.internal.protocol.Durations;
 import dev.rpcparallel.internal.protocol.ErrorCode;
@@ -274,9 +275,11 @@ public abstract class Session implements LinkHandler {
       heartbeater.onReceived(); // not reading: the peer's silence cannot be observed, so it is not held against it
     }
     if (heartbeater.onTick() == Heartbeater.Action.TIMED_OUT) {
+      Jfr.heartbeatTimeout(localName(), remoteAddress(), config.heartbeatTimeout().toNanos());
       close(ErrorCode.HEARTBEAT_TIMEOUT, "no heartbeat received for " + Durations.format(config.heartbeatTimeout()));
       return;
     }
+    Jfr.heartbeat(localName(), remoteAddress(), heartbeater.silentTicks());
     send(Frames.start(FrameType.HEARTBEAT, 8), "heartbeat");
     scheduleHeartbeat();
   }
