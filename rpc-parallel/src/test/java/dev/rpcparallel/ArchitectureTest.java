@@ -1,5 +1,7 @@
 package dev.rpcparallel;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -66,6 +68,7 @@ class ArchitectureTest {
         .consideringOnlyDependenciesInAnyPackage("dev.rpcparallel..")
         .layer("Api").definedBy("dev.rpcparallel")
         .layer("Pools").definedBy("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..")
+        .layer("Pool").definedBy("dev.rpcparallel.internal.pool..")
         .layer("Engine").definedBy("dev.rpcparallel.internal.engine..")
         .layer("Transport").definedBy("dev.rpcparallel.internal.transport..")
         .layer("Session").definedBy("dev.rpcparallel.internal.session..")
@@ -74,6 +77,7 @@ class ArchitectureTest {
         .layer("Remote").definedBy("dev.rpcparallel.internal.remote..")
         .layer("Lifecycle").definedBy("dev.rpcparallel.internal.lifecycle..")
         .layer("Concurrent").definedBy("dev.rpcparallel.internal.concurrent..")
+        .whereLayer("Pool").mayOnlyBeAccessedByLayers("Pools")
         .whereLayer("Engine").mayOnlyBeAccessedByLayers("Api")
         .whereLayer("Transport").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Session").mayOnlyBeAccessedByLayers("Transport", "Engine")
@@ -82,7 +86,7 @@ class ArchitectureTest {
         .whereLayer("Remote").mayOnlyBeAccessedByLayers("Engine", "Api")
         .whereLayer("Lifecycle").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Concurrent").mayOnlyBeAccessedByLayers("Session", "Transport", "Lifecycle", "Engine")
-        .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine", "Pools")
+        .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine", "Pools", "Pool")
         .whereLayer("Pools").mayNotBeAccessedByAnyLayer()
         .check(classes);
   }
@@ -100,11 +104,20 @@ class ArchitectureTest {
 
   @Test
   void poolsAreBuiltOnThePublicApiOnly() {
-    org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.mapreduce.internal.Pool")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.internal.pool.Pool")).isTrue();
     org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.managed.ManagedWorker")).isTrue();
-    noClasses().that().resideInAnyPackage("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..")
-        .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel.internal..")
-        .because("pools and map-reduce are a client of the library, as a user's code would be")
+    noClasses().that().resideInAnyPackage("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..", "dev.rpcparallel.internal.pool..")
+        .should().dependOnClassesThat(resideInAPackage("dev.rpcparallel.internal..").and(resideOutsideOfPackage("dev.rpcparallel.internal.pool..")))
+        .because("pools and map-reduce are a client of the library, as a user's code would be: their engine"
+            + " (internal.pool) uses the public API only")
+        .check(classes);
+  }
+
+  @Test
+  void thePoolEngineDoesNotKnowTheMapReduceApi() {
+    noClasses().that().resideInAPackage("dev.rpcparallel.internal.pool..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..")
+        .because("the API adapts the engine's types (PoolApi, PoolFunction, ResultStream), not the other way round")
         .check(classes);
   }
 
