@@ -1,15 +1,7 @@
 package dev.rpcparallel;
 
-import dev.rpcparallel.internal.engine.Engine;
-import dev.rpcparallel.internal.engine.EngineConfig;
-import dev.rpcparallel.internal.engine.Errors;
-import dev.rpcparallel.internal.engine.HandleData;
-import dev.rpcparallel.internal.engine.Handles;
-import dev.rpcparallel.internal.engine.WorkerRuntime;
-import dev.rpcparallel.internal.remote.SshTarget;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -40,21 +32,15 @@ import java.util.function.Function;
  * coexist in one JVM (each with its own secret).
  */
 public final class RpcParallel implements AutoCloseable {
-  private final Engine engine;
+  /** The engine, found at run time (see {@link EngineProvider}): this class only delegates. */
+  private final EngineProvider.AppEngine engine;
 
   private RpcParallel(Builder b) {
     RpcSettings base = b.settings != null ? b.settings : RpcSettings.defaults();
     RpcSettings settings = base.withOverrides(b.environment != null ? b.environment : System.getenv());
-    this.engine = new Engine(new EngineConfig(this, new HandleAccess(), settings, b.secret, b.executor, b.ioThreads,
-        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers, b.eventListener));
-    if (b.spareCount > 0) {
-      try {
-        engine.spawner().keepSpares(b.spareCount, b.spareOptions);
-      } catch (RuntimeException e) {
-        engine.close();
-        throw e;
-      }
-    }
+    this.engine = EngineProvider.provider().start(new EngineProvider.Config(this, settings, b.secret, b.executor, b.ioThreads,
+        b.bindHost, b.advertiseHost != null ? b.advertiseHost : b.bindHost, b.inMemory, b.timers, b.eventListener,
+        b.spareCount, b.spareOptions));
   }
 
   /** An instance with default settings (plus any {@value RpcSettings#ENV_VAR} override). */
@@ -114,7 +100,7 @@ public final class RpcParallel implements AutoCloseable {
     if (options.shutdownOn() == ShutdownOn.CONNECTION_CLOSED) {
       throw new IllegalArgumentException("ShutdownOn.CONNECTION_CLOSED needs a connection: use spawnAndConnect");
     }
-    return engine.spawner().spawn(spec, initArg, options);
+    return engine.spawn(spec, initArg, options);
   }
 
   /** {@link #spawn} with default options ({@link ShutdownOn#HEARTBEAT_TIMEOUT}). */
@@ -140,12 +126,12 @@ public final class RpcParallel implements AutoCloseable {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(options, "options");
     SpawnOptions o = options.toBuilder().shutdownOn(ShutdownOn.CONNECTION_CLOSED).build();
-    Worker<W> worker = engine.spawner().spawn(spec, initArg, o);
+    Worker<W> worker = engine.spawn(spec, initArg, o);
     try {
       return connect(worker, connectionArg);
     } catch (RuntimeException e) {
       e.addSuppressed(new RpcParallelException(RpcParallelException.Kind.SPAWN_FAILED,
-          engine.spawner().endAfterFailedConnect(worker)));
+          engine.endAfterFailedConnect(worker)));
       throw e;
     }
   }
@@ -170,7 +156,7 @@ public final class RpcParallel implements AutoCloseable {
     if (options.shutdownOn() == ShutdownOn.CONNECTION_CLOSED) {
       throw new IllegalArgumentException("ShutdownOn.CONNECTION_CLOSED needs a connection: use spawnAndConnect");
     }
-    return engine.spawner().spawnInForeground(spec, initArg, options);
+    return engine.spawnInForeground(spec, initArg, options);
   }
 
   /** {@link #spawnInForeground} on a library thread. */
@@ -219,7 +205,7 @@ public final class RpcParallel implements AutoCloseable {
 
   /** Shuts down every live worker this instance spawned, killing those still alive after 5 s. */
   public void shutdownAll() {
-    engine.spawner().shutdownAll();
+    engine.shutdownAll();
   }
 
   /**
@@ -227,7 +213,7 @@ public final class RpcParallel implements AutoCloseable {
    * IllegalArgumentException} for other workers.
    */
   public CompletableFuture<Integer> onExit(Worker<?> worker) {
-    return engine.spawner().onExit(worker);
+    return engine.onExit(worker);
   }
 
   /** Connects to a worker whose connection argument is {@code Void} (e.g. a {@link SimpleWorkerSpec}). */
@@ -244,7 +230,7 @@ public final class RpcParallel implements AutoCloseable {
    * @throws RemoteException if {@code initConnectionState} threw
    */
   public <W extends WorkerSpec<?, ?, C, ?>, C> Connection<W> connect(Worker<W> worker, C connectionArg) {
-    return Errors.await(connectAsync(worker, connectionArg));
+    return engine.connect(worker, connectionArg);
   }
 
   /**
@@ -309,43 +295,12 @@ public final class RpcParallel implements AutoCloseable {
 
   /** Runs this JVM as a spawned worker; returns its exit status. For {@link WorkerMain}. */
   static int runSpawnedWorker() {
-    RpcParallel[] app = new RpcParallel[1];
-    int status = WorkerRuntime.run(p -> {
-      app[0] = builder().settings(p.settings()).environment(Map.of()).secret(p.secret())
-          .bindHost(p.bindHost()).advertiseHost(p.advertiseHost()).build();
-      return app[0].engine;
-    });
-    if (app[0] != null) {
-      app[0].close();
-    }
-    return status;
+    return EngineProvider.provider().runSpawnedWorker();
   }
 
-  /** Builds and reads handles for the engine: the credential is not public API. */
-  private static final class HandleAccess implements Handles {
-    @Override
-    public <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> worker(HandleData d) {
-      return new Worker<>(d.id(), d.name(), d.host(), d.port(), d.tls(), d.specClass(), d.settings(), d.credential(),
-          d.generation(), d.expiresAtMillis());
-    }
-
-    @Override
-    public Optional<SshTarget> sshTarget(Launcher launcher) {
-      return launcher instanceof SshLauncher ssh ? Optional.of(ssh.target()) : Optional.empty();
-    }
-
-    @Override
-    public void copied(Launcher launcher, int files, long bytes) {
-      if (launcher instanceof SshLauncher ssh) {
-        ssh.copied(files, bytes);
-      }
-    }
-
-    @Override
-    public HandleData data(Worker<?> w) {
-      return new HandleData(w.id(), w.name().orElse(null), w.host(), w.port(), w.usesTls(), w.specClass(), w.settings(), w.credential(),
-          w.generation(), w.expiresAtMillis());
-    }
+  /** For {@link EngineProvider}. */
+  EngineProvider.AppEngine engine() {
+    return engine;
   }
 
   /** Configures an {@link RpcParallel}. Not thread-safe. */

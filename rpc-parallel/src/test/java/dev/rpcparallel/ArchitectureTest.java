@@ -1,5 +1,7 @@
 package dev.rpcparallel;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -11,9 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout of SPEC §3.6: API packages hold API only and reach the engine through the facade;
- * the engine's layers (protocol ← session ← transport ← engine, with concurrent, process and
- * lifecycle below the engine) have no cycles and never reach upward.
+ * The layout of SPEC §3.6: API packages hold API only and do not depend on the engine (the facade
+ * finds it at run time through {@link EngineProvider}); the engine's layers (protocol ← session ←
+ * transport ← engine, with concurrent, process and lifecycle below the engine) never reach
+ * upward; the pool engine (internal.pool) sits between the public API and the map-reduce API; no
+ * package of the library is in a cycle.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -33,6 +37,17 @@ class ArchitectureTest {
     slices().matching("dev.rpcparallel.internal.(*)..").should().beFreeOfCycles().check(classes);
   }
 
+  /**
+   * Every package is its own slice, {@code dev.rpcparallel} itself included ({@code (**)} captures
+   * "rpcparallel", "rpcparallel.mapreduce", "rpcparallel.internal.engine"...), so this covers API
+   * and engine alike: the API must not reach an engine package that reaches back into it.
+   */
+  @Test
+  void noPackageIsInACycle() {
+    org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.codec.Codec")).isTrue();
+    slices().matching("dev.(**)").should().beFreeOfCycles().check(classes);
+  }
+
   @Test
   void apiTypesDoNotDependOnNetty() {
     noClasses().that().resideInAnyPackage("dev.rpcparallel", "dev.rpcparallel.codec")
@@ -41,15 +56,20 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheFacadeReachesTheEngine() {
+  void theApiDoesNotDependOnTheEngine() {
     noClasses().that().resideInAnyPackage("dev.rpcparallel", "dev.rpcparallel.codec")
-        .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName())
-        .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName() + "$Builder")
-        .and().doNotHaveFullyQualifiedName(RpcParallel.class.getName() + "$HandleAccess")
+        .should().dependOnClassesThat(resideInAPackage("dev.rpcparallel.internal..").and(resideOutsideOfPackage("dev.rpcparallel.internal.remote..")))
+        .because("RpcParallel finds the engine at run time, as the provider of EngineProvider (ServiceLoader), and only delegates to it")
+        .check(classes);
+  }
+
+  @Test
+  void onlySshLauncherReachesTheRemoteHelpers() {
+    noClasses().that().resideInAnyPackage("dev.rpcparallel", "dev.rpcparallel.codec")
         .and().doNotHaveFullyQualifiedName(SshLauncher.class.getName())
         .and().doNotHaveFullyQualifiedName(SshLauncher.Builder.class.getName())
         .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel.internal..")
-        .because("the API reaches the engine only through its facades (RpcParallel; SshLauncher for remote hosts)")
+        .because("the API reaches internal code only in SshLauncher (internal.remote, which knows no API type)")
         .check(classes);
   }
 
@@ -66,6 +86,7 @@ class ArchitectureTest {
         .consideringOnlyDependenciesInAnyPackage("dev.rpcparallel..")
         .layer("Api").definedBy("dev.rpcparallel")
         .layer("Pools").definedBy("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..")
+        .layer("Pool").definedBy("dev.rpcparallel.internal.pool..")
         .layer("Engine").definedBy("dev.rpcparallel.internal.engine..")
         .layer("Transport").definedBy("dev.rpcparallel.internal.transport..")
         .layer("Session").definedBy("dev.rpcparallel.internal.session..")
@@ -75,7 +96,8 @@ class ArchitectureTest {
         .layer("Lifecycle").definedBy("dev.rpcparallel.internal.lifecycle..")
         .layer("Concurrent").definedBy("dev.rpcparallel.internal.concurrent..")
         .layer("Jfr").definedBy("dev.rpcparallel.internal.jfr..")
-        .whereLayer("Engine").mayOnlyBeAccessedByLayers("Api")
+        .whereLayer("Pool").mayOnlyBeAccessedByLayers("Pools")
+        .whereLayer("Engine").mayNotBeAccessedByAnyLayer() // found through ServiceLoader
         .whereLayer("Transport").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Session").mayOnlyBeAccessedByLayers("Transport", "Engine")
         .whereLayer("Protocol").mayOnlyBeAccessedByLayers("Session", "Transport", "Engine")
@@ -84,7 +106,7 @@ class ArchitectureTest {
         .whereLayer("Lifecycle").mayOnlyBeAccessedByLayers("Engine")
         .whereLayer("Concurrent").mayOnlyBeAccessedByLayers("Session", "Transport", "Lifecycle", "Engine")
         .whereLayer("Jfr").mayOnlyBeAccessedByLayers("Session", "Engine")
-        .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine", "Pools")
+        .whereLayer("Api").mayOnlyBeAccessedByLayers("Engine", "Pools", "Pool")
         .whereLayer("Pools").mayNotBeAccessedByAnyLayer()
         .check(classes);
   }
@@ -102,11 +124,20 @@ class ArchitectureTest {
 
   @Test
   void poolsAreBuiltOnThePublicApiOnly() {
-    org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.mapreduce.internal.Pool")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.internal.pool.Pool")).isTrue();
     org.assertj.core.api.Assertions.assertThat(classes.contain("dev.rpcparallel.managed.ManagedWorker")).isTrue();
-    noClasses().that().resideInAnyPackage("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..")
-        .should().dependOnClassesThat().resideInAPackage("dev.rpcparallel.internal..")
-        .because("pools and map-reduce are a client of the library, as a user's code would be")
+    noClasses().that().resideInAnyPackage("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..", "dev.rpcparallel.internal.pool..")
+        .should().dependOnClassesThat(resideInAPackage("dev.rpcparallel.internal..").and(resideOutsideOfPackage("dev.rpcparallel.internal.pool..")))
+        .because("pools and map-reduce are a client of the library, as a user's code would be: their engine"
+            + " (internal.pool) uses the public API only")
+        .check(classes);
+  }
+
+  @Test
+  void thePoolEngineDoesNotKnowTheMapReduceApi() {
+    noClasses().that().resideInAPackage("dev.rpcparallel.internal.pool..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.rpcparallel.mapreduce..", "dev.rpcparallel.managed..")
+        .because("the API adapts the engine's types (PoolApi, PoolFunction, ResultStream), not the other way round")
         .check(classes);
   }
 

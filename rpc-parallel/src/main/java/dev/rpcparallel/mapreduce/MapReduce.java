@@ -1,8 +1,8 @@
 package dev.rpcparallel.mapreduce;
 
 import dev.rpcparallel.RpcParallel;
-import dev.rpcparallel.mapreduce.internal.Jobs;
-import dev.rpcparallel.mapreduce.internal.Pool;
+import dev.rpcparallel.internal.pool.Jobs;
+import dev.rpcparallel.internal.pool.Pool;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -39,7 +39,7 @@ public final class MapReduce {
     requireArguments(app, config, function, inputs);
     Pool pool = start(app, config, function, function.paramCodec().toBytes(param));
     try {
-      return Jobs.map(pool, function.inputCodec(), function.outputCodec(), inputs, true);
+      return new PoolStream<>(Jobs.map(pool, function.inputCodec(), function.outputCodec(), inputs, true));
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -52,7 +52,7 @@ public final class MapReduce {
     requireArguments(app, config, function, inputs);
     Pool pool = start(app, config, function, function.paramCodec().toBytes(param));
     try {
-      return Jobs.mapUnordered(pool, function.inputCodec(), function.outputCodec(), inputs, true);
+      return new PoolStream<>(Jobs.mapUnordered(pool, function.inputCodec(), function.outputCodec(), inputs, true, Indexed::new));
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -112,6 +112,6 @@ public final class MapReduce {
   private static Pool start(RpcParallel app, PoolConfig config, Object function, byte[] param) {
     Objects.requireNonNull(app, "app");
     Objects.requireNonNull(config, "config");
-    return Pool.start(app, config.plan(), function, param);
+    return Pool.start(app, config.plan(), MapReduceApi.INSTANCE, function, param);
   }
 }

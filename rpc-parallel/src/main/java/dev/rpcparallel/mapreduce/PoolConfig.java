@@ -2,7 +2,7 @@ package dev.rpcparallel.mapreduce;
 
 import dev.rpcparallel.Redirect;
 import dev.rpcparallel.SpawnOptions;
-import dev.rpcparallel.mapreduce.internal.Plan;
+import dev.rpcparallel.internal.pool.Plan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +80,9 @@ public final class PoolConfig {
   /** The plan the engine runs. */
   Plan plan() {
     List<Plan.Group> g = groups.stream().map(x -> new Plan.Group(x.count(), x.options())).toList();
-    return new Plan(g, stdout, stderr, spawnConcurrency, batchSize, retries, replaceDeadWorkers, progress, progressInterval);
+    Plan.ProgressSink sink = progress == null ? null
+        : (done, total, failures, rate, elapsed, finished) -> progress.onProgress(new Progress(done, total, failures, rate, elapsed, finished));
+    return new Plan(g, stdout, stderr, spawnConcurrency, batchSize, retries, replaceDeadWorkers, sink, progressInterval);
   }
 
   /** The number of workers in all groups. */

@@ -1,9 +1,9 @@
 package dev.rpcparallel.mapreduce;
 
 import dev.rpcparallel.RpcParallel;
-import dev.rpcparallel.mapreduce.internal.Jobs;
-import dev.rpcparallel.mapreduce.internal.Pool;
-import dev.rpcparallel.mapreduce.internal.TaskJob;
+import dev.rpcparallel.internal.pool.Jobs;
+import dev.rpcparallel.internal.pool.Pool;
+import dev.rpcparallel.internal.pool.TaskJob;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,7 +83,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(function, "function");
     byte[] encoded = function.paramCodec().toBytes(param);
-    return new WorkerPool<>(Pool.start(app, config.plan(), function, encoded), function);
+    return new WorkerPool<>(Pool.start(app, config.plan(), MapReduceApi.INSTANCE, function, encoded), function);
   }
 
   /** Maps one input on some worker; the future fails as a failed input would (see the class doc). */
@@ -111,12 +111,12 @@ public final class WorkerPool<I, O> implements AutoCloseable {
    * dev.rpcparallel.RpcParallelException} of kind {@code CANCELLED}, "the pool is closed").
    */
   public MapStream<O> map(Iterable<? extends I> inputs) {
-    return Jobs.map(pool, function.inputCodec(), function.outputCodec(), inputs, false);
+    return new PoolStream<>(Jobs.map(pool, function.inputCodec(), function.outputCodec(), inputs, false));
   }
 
   /** As {@link #map}, with results in the order they finish, each with its input's index. */
   public MapStream<Indexed<O>> mapUnordered(Iterable<? extends I> inputs) {
-    return Jobs.mapUnordered(pool, function.inputCodec(), function.outputCodec(), inputs, false);
+    return new PoolStream<>(Jobs.mapUnordered(pool, function.inputCodec(), function.outputCodec(), inputs, false, Indexed::new));
   }
 
   /**

@@ -9,8 +9,8 @@ import dev.rpcparallel.WorkerSpec;
 
 /**
  * Builds and reads the public {@link Worker} handles, whose credential is not public API, and
- * reads the host of an {@code SshLauncher}. The
- * facade implements it (it shares the handle's package) and hands it to the engine.
+ * reads the host of an {@code SshLauncher}. {@link EngineProviderImpl} implements it with the
+ * accessors the API package gives its {@code EngineProvider}.
  */
 public interface Handles {
   <W extends WorkerSpec<?, ?, ?, ?>> Worker<W> worker(HandleData data);

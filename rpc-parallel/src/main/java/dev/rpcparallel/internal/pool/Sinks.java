@@ -1,7 +1,6 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.RpcParallelException;
-import dev.rpcparallel.mapreduce.Indexed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,19 +63,21 @@ final class Sinks {
     }
   }
 
-  /** Results as they come, each with its input's index. */
-  static final class Unordered<O> implements MapJob.Sink<O> {
-    private final OutputQueue<Indexed<O>> queue;
+  /** Results as they come, each with its input's index ({@code indexed} pairs them). */
+  static final class Unordered<O, T> implements MapJob.Sink<O> {
+    private final OutputQueue<T> queue;
+    private final Jobs.Indexer<? super O, T> indexed;
 
-    Unordered(OutputQueue<Indexed<O>> queue) {
+    Unordered(OutputQueue<T> queue, Jobs.Indexer<? super O, T> indexed) {
       this.queue = queue;
+      this.indexed = indexed;
     }
 
     @Override
     public boolean accept(long first, List<O> outputs) {
-      List<Indexed<O>> chunk = new ArrayList<>(outputs.size());
+      List<T> chunk = new ArrayList<>(outputs.size());
       for (int i = 0; i < outputs.size(); i++) {
-        chunk.add(new Indexed<>(first + i, outputs.get(i)));
+        chunk.add(indexed.of(first + i, outputs.get(i)));
       }
       queue.add(chunk);
       return true;

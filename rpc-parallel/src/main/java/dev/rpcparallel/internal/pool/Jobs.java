@@ -1,8 +1,6 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.codec.Codec;
-import dev.rpcparallel.mapreduce.Indexed;
-import dev.rpcparallel.mapreduce.MapStream;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.Optional;
@@ -17,8 +15,14 @@ import java.util.function.Predicate;
 public final class Jobs {
   private Jobs() {}
 
+  /** Pairs a result with its input's index (the API's {@code Indexed}). */
+  @FunctionalInterface
+  public interface Indexer<O, T> {
+    T of(long index, O value);
+  }
+
   /** Results in input order, streaming. */
-  public static <I, O> MapStream<O> map(Pool pool, Codec<I> in, Codec<O> out, Iterable<? extends I> inputs, boolean ownsPool) {
+  public static <I, O> ResultStream<O> map(Pool pool, Codec<I> in, Codec<O> out, Iterable<? extends I> inputs, boolean ownsPool) {
     Holder<I, O> h = new Holder<>();
     OutputQueue<O> queue = h.queue(pool, ownsPool);
     h.job = new MapJob<>(pool, feed(inputs, in), out, new Sinks.Ordered<>(queue), () -> closeOwned(pool, ownsPool));
@@ -26,12 +30,12 @@ public final class Jobs {
     return queue;
   }
 
-  /** Results as they come, with their input indices. */
-  public static <I, O> MapStream<Indexed<O>> mapUnordered(
-      Pool pool, Codec<I> in, Codec<O> out, Iterable<? extends I> inputs, boolean ownsPool) {
+  /** Results as they come, each paired with its input's index by {@code indexed}. */
+  public static <I, O, T> ResultStream<T> mapUnordered(
+      Pool pool, Codec<I> in, Codec<O> out, Iterable<? extends I> inputs, boolean ownsPool, Indexer<? super O, T> indexed) {
     Holder<I, O> h = new Holder<>();
-    OutputQueue<Indexed<O>> queue = h.queue(pool, ownsPool);
-    h.job = new MapJob<>(pool, feed(inputs, in), out, new Sinks.Unordered<>(queue), () -> closeOwned(pool, ownsPool));
+    OutputQueue<T> queue = h.queue(pool, ownsPool);
+    h.job = new MapJob<>(pool, feed(inputs, in), out, new Sinks.Unordered<>(queue, indexed), () -> closeOwned(pool, ownsPool));
     h.job.start();
     return queue;
   }

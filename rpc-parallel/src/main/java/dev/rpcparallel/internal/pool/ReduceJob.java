@@ -1,4 +1,4 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallelException;
@@ -128,7 +128,7 @@ final class ReduceJob<I, A> extends Job<ReduceJob.ReduceWork> {
 
   @Override
   void failed(ReduceWork w, Throwable cause) {
-    fail(FailedInput.unwrap(cause, true));
+    fail(FailedInput.unwrap(cause, pool.api()));
   }
 
   @Override

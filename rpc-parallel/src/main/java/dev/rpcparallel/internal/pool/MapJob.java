@@ -1,4 +1,4 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallelException;
@@ -133,7 +133,7 @@ final class MapJob<I, O> extends Job<MapJob.MapWork<O>> {
 
   @Override
   void failed(MapWork<O> w, Throwable cause) {
-    fail(FailedInput.unwrap(cause, true));
+    fail(FailedInput.unwrap(cause, pool.api()));
   }
 
   /** A batch whose worker is gone: retried elsewhere, or the job fails naming its first input. */

@@ -1,13 +1,12 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.RemoteException;
-import dev.rpcparallel.mapreduce.InputFailedException;
 
 /**
  * Thrown in a pool worker when the user's function fails on an input: its message is the input's
- * index (digits only) and its cause the function's exception. The master turns it back into an
- * {@link InputFailedException} (or, for a single task, the function's own exception), so users
- * never see this class.
+ * index (digits only) and its cause the function's exception. The master turns it back into
+ * what the API says ({@link PoolApi#inputFailed}: the public {@code InputFailedException}) or, for
+ * a single task, the function's own exception, so users never see this class.
  */
 public final class FailedInput extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -18,16 +17,16 @@ public final class FailedInput extends RuntimeException {
 
   /**
    * What the caller should see for {@code failure} (a failed call of a pool worker): for a
-   * {@code FailedInput}, an {@link InputFailedException} with its index, or (for {@code
-   * withIndex} false) the function's own exception; anything else as it is.
+   * {@code FailedInput}, what {@code withIndex} makes of its index ({@link PoolApi#inputFailed}),
+   * or (for {@code withIndex} null) the function's own exception; anything else as it is.
    */
-  static Throwable unwrap(Throwable failure, boolean withIndex) {
+  static Throwable unwrap(Throwable failure, PoolApi withIndex) {
     if (failure instanceof RemoteException r && r.remoteClassName().equals(FailedInput.class.getName()) && r.getCause() != null) {
-      if (!withIndex) {
+      if (withIndex == null) {
         return r.getCause();
       }
       try {
-        return new InputFailedException(Long.parseLong(r.remoteMessage()), r.getCause());
+        return withIndex.inputFailed(Long.parseLong(r.remoteMessage()), r.getCause());
       } catch (NumberFormatException e) {
         return r; // not ours after all
       }

@@ -1,7 +1,6 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.RpcParallelException;
-import dev.rpcparallel.mapreduce.MapStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -14,7 +13,7 @@ import java.util.concurrent.CompletionException;
  * never waits here; it asks {@link #wantsMore()} before feeding workers more, and the consumer
  * wakes it ({@code onDrained}) when it has taken enough. Thread-safe.
  */
-final class OutputQueue<T> implements MapStream<T> {
+final class OutputQueue<T> implements ResultStream<T> {
   /** Above this many results waiting for the consumer, the job stops feeding its workers. */
   static final int HIGH_WATER = 1 << 16;
 

@@ -1,4 +1,4 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.Implementations;
 import dev.rpcparallel.OneWay;
@@ -7,8 +7,7 @@ import dev.rpcparallel.SimpleWorkerSpec;
 import dev.rpcparallel.WorkerContext;
 import dev.rpcparallel.codec.Codec;
 import dev.rpcparallel.codec.Codecs;
-import dev.rpcparallel.mapreduce.MapFunction;
-import dev.rpcparallel.mapreduce.ReduceFunction;
+import java.lang.reflect.Constructor;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,16 +16,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The worker of a pool: it instantiates the user's {@link MapFunction} or {@link ReduceFunction}
- * by name, initialises it once, and maps batches of encoded inputs. Inputs, outputs and
- * accumulators travel as the function's own encodings, so one worker type serves every
- * function; the function's codec shapes, sent at init, are checked against the worker's copy of
- * the class. Built on the public API only.
+ * The worker of a pool: it instantiates the user's function by name, has the API's {@link
+ * PoolApi} (also made by name) turn it into a {@link PoolFunction}, initialises it once, and maps
+ * batches of encoded inputs. Inputs, outputs and accumulators travel as the function's own
+ * encodings, so one worker type serves every function; the function's codec shapes, sent at
+ * init, are checked against the worker's copy of the class. Built on the public API only (not on
+ * {@code dev.rpcparallel.mapreduce}, which it serves). Worker JVMs make it by name: it stays
+ * public, with a public no-argument constructor.
  */
 public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWorker.State> {
 
-  /** The init argument: which function, its parameter, this worker's index, the expected shapes. */
-  public record Init(String functionClass, byte[] param, int workerIndex, String shapes) {
+  /**
+   * The init argument: which function, which {@link PoolApi} adapts it, its parameter, this
+   * worker's index, the expected shapes.
+   */
+  public record Init(String functionClass, String apiClass, byte[] param, int workerIndex, String shapes) {
     static final Codec<Init> CODEC = Codecs.derive(Init.class);
   }
 
@@ -88,28 +92,29 @@ public final class PoolWorker extends SimpleWorkerSpec<PoolWorker.Init, PoolWork
     super(Init.CODEC);
   }
 
-  /** The shapes a function's codecs must have on both ends. */
-  public static String shapes(Object function) {
-    if (function instanceof MapFunction<?, ?, ?> f) {
-      return "map(" + f.paramCodec().shape() + ";" + f.inputCodec().shape() + ")->" + f.outputCodec().shape();
-    }
-    if (function instanceof ReduceFunction<?, ?, ?> f) {
-      return "reduce(" + f.paramCodec().shape() + ";" + f.inputCodec().shape() + ")->" + f.accumulatorCodec().shape();
-    }
-    throw new IllegalArgumentException(function.getClass().getName() + " is neither a MapFunction nor a ReduceFunction");
-  }
-
   @Override
   public State initWorkerState(Init init, WorkerContext context) throws Exception {
-    Object function = Class.forName(init.functionClass()).getConstructor().newInstance();
-    String mine = shapes(function);
+    Object instance = Class.forName(init.functionClass()).getConstructor().newInstance();
+    PoolFunction<?, ?> function = api(init.apiClass()).function(instance);
+    String mine = function.shapes();
     if (!mine.equals(init.shapes())) {
       throw new IllegalStateException("function " + init.functionClass() + " differs between master and worker: master has "
           + init.shapes() + ", worker has " + mine);
     }
-    Runner runner = function instanceof MapFunction<?, ?, ?> m ? Runner.of(m) : Runner.of((ReduceFunction<?, ?, ?>) function);
+    Runner runner = function instanceof PoolFunction.Mapper<?, ?, ?> m ? Runner.of(m) : Runner.of((PoolFunction.Reducer<?, ?, ?>) function);
     runner.init(init.param(), init.workerIndex());
     return new State(runner);
+  }
+
+  /** The API's adapter, made by name; only a {@link PoolApi} is made (its class need not be public). */
+  private static PoolApi api(String className) throws ReflectiveOperationException {
+    Class<?> c = Class.forName(className, false, PoolWorker.class.getClassLoader());
+    if (!PoolApi.class.isAssignableFrom(c)) {
+      throw new IllegalArgumentException(className + " is not a " + PoolApi.class.getName());
+    }
+    Constructor<?> constructor = c.getDeclaredConstructor();
+    constructor.setAccessible(true); // same module: the API keeps it package-private
+    return (PoolApi) constructor.newInstance();
   }
 
   @Override

@@ -1,10 +1,8 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.codec.BinaryReader;
 import dev.rpcparallel.codec.BinaryWriter;
 import dev.rpcparallel.codec.Codec;
-import dev.rpcparallel.mapreduce.MapFunction;
-import dev.rpcparallel.mapreduce.ReduceFunction;
 
 /**
  * A function with its codecs captured, working on encoded values: what {@link PoolWorker} runs.
@@ -25,7 +23,7 @@ abstract class Runner {
     throw new UnsupportedOperationException("a MapFunction does not combine");
   }
 
-  static <P, I, O> Runner of(MapFunction<P, I, O> f) {
+  static <P, I, O> Runner of(PoolFunction.Mapper<P, I, O> f) {
     return new Runner() {
       @Override
       void init(byte[] param, int workerIndex) throws Exception {
@@ -50,7 +48,7 @@ abstract class Runner {
     };
   }
 
-  static <P, I, A> Runner of(ReduceFunction<P, I, A> f) {
+  static <P, I, A> Runner of(PoolFunction.Reducer<P, I, A> f) {
     return new Runner() {
       @Override
       void init(byte[] param, int workerIndex) throws Exception {

@@ -1,7 +1,5 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
-import dev.rpcparallel.mapreduce.Progress;
-import dev.rpcparallel.mapreduce.ProgressListener;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -15,7 +13,7 @@ import org.slf4j.LoggerFactory;
 final class ProgressTracker {
   private static final Logger log = LoggerFactory.getLogger(ProgressTracker.class);
 
-  private final ProgressListener listener;
+  private final Plan.ProgressSink listener;
   private final long intervalNanos;
   private final LongSupplier total;
   private long start;
@@ -65,7 +63,7 @@ final class ProgressTracker {
     }
     double seconds = Math.max(1e-9, (now - start) / 1e9);
     try {
-      listener.onProgress(new Progress(done, total.getAsLong(), failures, done / seconds, Duration.ofNanos(now - start), last));
+      listener.report(done, total.getAsLong(), failures, done / seconds, Duration.ofNanos(now - start), last);
     } catch (RuntimeException e) {
       log.warn("a progress listener threw", e);
     }

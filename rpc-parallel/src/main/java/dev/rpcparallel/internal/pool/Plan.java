@@ -1,8 +1,7 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.Redirect;
 import dev.rpcparallel.SpawnOptions;
-import dev.rpcparallel.mapreduce.ProgressListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -17,7 +16,7 @@ import java.util.function.IntFunction;
  * @param batchSize inputs per batch, or 0 for automatic sizing
  * @param retries how often an input may be retried after its worker died
  * @param replaceDeadWorkers whether dead workers are replaced
- * @param progress progress reports, or null
+ * @param progress receives progress reports, or null
  * @param progressInterval the shortest time between reports
  */
 public record Plan(
@@ -28,8 +27,26 @@ public record Plan(
     int batchSize,
     int retries,
     boolean replaceDeadWorkers,
-    ProgressListener progress,
+    ProgressSink progress,
     Duration progressInterval) {
+
+  /**
+   * Receives a job's progress reports (the API makes its public {@code Progress} of them): at
+   * most once per interval, and once more with {@code finished} set. If it throws, the
+   * exception is logged and the job goes on.
+   */
+  @FunctionalInterface
+  public interface ProgressSink {
+    /**
+     * @param done inputs finished
+     * @param total all inputs, if known; else -1
+     * @param failures inputs retried because their worker died
+     * @param itemsPerSecond the rate so far
+     * @param elapsed time since the job started
+     * @param finished whether this is the last report
+     */
+    void report(long done, long total, long failures, double itemsPerSecond, Duration elapsed, boolean finished);
+  }
 
   /** A group of workers. */
   public record Group(int count, SpawnOptions options) {}

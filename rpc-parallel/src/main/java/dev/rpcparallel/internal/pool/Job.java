@@ -1,4 +1,4 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.ConnectionClosedException;
 import dev.rpcparallel.Connection;

@@ -1,4 +1,4 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallel;
@@ -41,6 +41,7 @@ public final class Pool implements AutoCloseable {
 
   private final RpcParallel app;
   private final Plan plan;
+  private final PoolApi api;
   private final String name = "pool" + POOLS.incrementAndGet();
   private final PoolWorker.Init template;
   private final List<Slot> slots = new CopyOnWriteArrayList<>();
@@ -54,20 +55,22 @@ public final class Pool implements AutoCloseable {
   });
   private volatile boolean closing; // set under the lock, with starting
 
-  private Pool(RpcParallel app, Plan plan, PoolWorker.Init template) {
+  private Pool(RpcParallel app, Plan plan, PoolApi api, PoolWorker.Init template) {
     this.app = app;
     this.plan = plan;
+    this.api = api;
     this.template = template;
   }
 
   /**
    * Spawns the pool's workers and initialises {@code function} in each (with {@code param},
-   * already encoded). Returns once every worker is ready; if any cannot start, the others are
-   * ended and this throws.
+   * already encoded), as {@code api} runs it. Returns once every worker is ready; if any cannot
+   * start, the others are ended and this throws.
    */
-  public static Pool start(RpcParallel app, Plan plan, Object function, byte[] param) {
+  public static Pool start(RpcParallel app, Plan plan, PoolApi api, Object function, byte[] param) {
     checkInstantiable(function.getClass());
-    Pool pool = new Pool(app, plan, new PoolWorker.Init(function.getClass().getName(), param, 0, PoolWorker.shapes(function)));
+    String shapes = api.function(function).shapes();
+    Pool pool = new Pool(app, plan, api, new PoolWorker.Init(function.getClass().getName(), api.getClass().getName(), param, 0, shapes));
     List<CompletableFuture<Slot>> all = new ArrayList<>();
     for (int g = 0; g < plan.groups().size(); g++) {
       all.addAll(pool.spawnGroup(g, plan.groups().get(g).count()));
@@ -134,7 +137,7 @@ public final class Pool implements AutoCloseable {
         .stderr(plan.stderr().apply(index))
         .onFailure(e -> log.warn("pool worker {} failed: {}", workerName, e.getMessage()))
         .build();
-    PoolWorker.Init init = new PoolWorker.Init(template.functionClass(), template.param(), index, template.shapes());
+    PoolWorker.Init init = new PoolWorker.Init(template.functionClass(), template.apiClass(), template.param(), index, template.shapes());
     return app.spawnAndConnectAsync(new PoolWorker(), init, null, options).thenApply(c -> {
       Slot slot = new Slot(c, group, index, workerName);
       c.closeFuture().thenAccept(reason -> died(slot, reason));
@@ -212,6 +215,11 @@ public final class Pool implements AutoCloseable {
   /** The number of live workers: 0 once the pool is closing. */
   public int workers() {
     return closing ? 0 : slots.size();
+  }
+
+  /** The API this pool serves. */
+  PoolApi api() {
+    return api;
   }
 
   Plan plan() {

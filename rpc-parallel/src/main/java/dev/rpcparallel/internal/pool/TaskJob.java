@@ -1,4 +1,4 @@
-package dev.rpcparallel.mapreduce.internal;
+package dev.rpcparallel.internal.pool;
 
 import dev.rpcparallel.Connection;
 import dev.rpcparallel.RpcParallelException;
@@ -118,7 +118,7 @@ public final class TaskJob<I, O> extends Job<TaskJob.Task<O>> {
 
   @Override
   void failed(Task<O> t, Throwable cause) {
-    failLater(t, FailedInput.unwrap(cause, false)); // the future is the input's: the function's own exception
+    failLater(t, FailedInput.unwrap(cause, null)); // the future is the input's: the function's own exception
   }
 
   /** Futures complete on the pool's callback threads: the caller's continuations never run under the job's lock. */
