@@ -14,6 +14,7 @@ import dev.rpcparallel.WorkerSpec;
 import dev.rpcparallel.internal.lifecycle.ExitPolicy;
 import dev.rpcparallel.internal.process.ChildProcess;
 import dev.rpcparallel.internal.process.ChildRegistry;
+import dev.rpcparallel.internal.process.ClassDataCache;
 import dev.rpcparallel.internal.process.ClassPaths;
 import dev.rpcparallel.internal.process.LaunchSpec;
 import dev.rpcparallel.internal.process.Output;
@@ -200,6 +201,12 @@ public final class Spawner implements MasterSpec.Registry {
         d.generation(), d.expiresAtMillis());
   }
 
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
@@ -272,7 +279,12 @@ public final class Spawner implements MasterSpec.Registry {
     List<String> cmd = new ArrayList<>();
     cmd.add(options.javaExecutable().toString());
     boolean tls = options.listenAddress().map(a -> !Addresses.isLoopback(a)).orElse(false);
-    cmd.addAll(javaArguments(jvmOptions(options, tls), options, ClassPaths.forWorker(specClass, options.extraClasspath())));
+    List<String> jvm = jvmOptions(options, tls);
+    String classPath = ClassPaths.forWorker(specClass, options.extraClasspath());
+    if (options.classDataSharing()) { // before the user's options, so their -Xlog settings win
+      jvm = concat(ClassDataCache.jvmOptions(options.javaExecutable(), jvm, classPath, options.env()), jvm);
+    }
+    cmd.addAll(javaArguments(jvm, options, classPath));
     return cmd;
   }
 
