@@ -360,7 +360,7 @@ public final class SpawnOptions {
      * second later; its start is not slowed), and later workers map it; workers started while it
      * is being made run without. On JDK 17 and 18 the archive is written with {@code
      * -XX:ArchiveClassesAtExit}; on JDK 19+ with {@code -XX:+AutoCreateSharedArchive}, which also
-     * remakes one the JVM finds stale.
+     * rewrites one made by another JDK build.
      *
      * <p>Archives live in {@code $XDG_CACHE_HOME/rpc-parallel/cds} or {@code
      * ~/.cache/rpc-parallel/cds} (or the directory in the system property {@code

@@ -59,8 +59,10 @@ import org.slf4j.LoggerFactory;
  *       file without the archive magic, which is deleted.
  *   <li>Checking: an archive is used only if it starts with the dynamic archive's magic and, once
  *       seen, keeps the size, time and inode recorded in its {@code .ok} file (JDK 17 maps a
- *       truncated archive and dies of SIGBUS; the JVM itself checks the rest, and on JDK 19+
- *       regenerates a stale archive). The JVM's CDS messages are turned off ({@code
+ *       truncated archive and dies of SIGBUS). The JVM checks the rest (JDK, class path jars'
+ *       sizes and times) and ignores an archive that does not match; on JDK 19+ it rewrites one
+ *       made by another JDK build or that it cannot map, but not one whose class path differs,
+ *       which the key rules out. The JVM's CDS messages are turned off ({@code
  *       -Xlog:cds=off,cds+dynamic=off}), so a rejected archive only costs the speed-up.
  *   <li>Skipped: JDKs before 17 or whose home has no {@code release} file or base CDS archive; a
  *       class path with a non-empty directory (JDK 17-25 refuse to dump, and JDK 17 then exits
