@@ -356,8 +356,8 @@ public final class SpawnOptions {
      * Whether a local worker starts with a class-data-sharing archive of the library's and the
      * application's classes (default true): such a worker reaches its first reply in about 60 % of
      * the time, and its JVM uses less CPU and memory. The archive is made automatically: the first
-     * worker of a JDK, class path and JVM options writes it when it exits (it exits about half a
-     * second later; its start is not slowed), and later workers map it; workers started while it
+     * worker of a JDK, class path and JVM options writes it when it exits (its start is about
+     * 0.1 s slower and its exit about 0.5 s later), and later workers map it; workers started while it
      * is being made run without. On JDK 17 and 18 the archive is written with {@code
      * -XX:ArchiveClassesAtExit}; on JDK 19+ with {@code -XX:+AutoCreateSharedArchive}, which also
      * rewrites one made by another JDK build.

@@ -95,8 +95,14 @@ public final class SpawnBench {
   // ---------------------------------------------------------------- rpc-parallel
 
   private Variant rpcParallel(String name, List<String> jvmOptions) {
+    return rpcParallel(name, jvmOptions, false);
+  }
+
+  /** With {@code classDataCache}, the library's own class-data cache (written by the warm-up run). */
+  private Variant rpcParallel(String name, List<String> jvmOptions, boolean classDataCache) {
     SpawnOptions opts = SpawnOptions.builder()
         .jvmOptions(jvmOptions)
+        .classDataSharing(classDataCache)
         .stdout(Redirect.discard())
         .stderr(Redirect.discard())
         .build();
@@ -355,6 +361,7 @@ public final class SpawnBench {
     noJfr.add("-Dio.netty.jfr.enabled=false");
     variants.add(rpcParallel("rpc-parallel (default options + -Dio.netty.jfr.enabled=false)", noJfr));
     if (appcds) {
+      variants.add(rpcParallel("rpc-parallel (default options, class-data cache on)", LIB_DEFAULT_OPTS, true));
       Path jsa = createWorkerArchive(tmp);
       if (jsa != null) {
         List<String> o = new ArrayList<>(LIB_DEFAULT_OPTS);
