@@ -201,12 +201,6 @@ public final class Spawner implements MasterSpec.Registry {
         d.generation(), d.expiresAtMillis());
   }
 
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
-  }
-
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
@@ -282,7 +276,9 @@ public final class Spawner implements MasterSpec.Registry {
     List<String> jvm = jvmOptions(options, tls);
     String classPath = ClassPaths.forWorker(specClass, options.extraClasspath());
     if (options.classDataSharing()) { // before the user's options, so their -Xlog settings win
-      jvm = concat(ClassDataCache.jvmOptions(options.javaExecutable(), jvm, classPath, options.env()), jvm);
+      List<String> withCds = new ArrayList<>(ClassDataCache.jvmOptions(options.javaExecutable(), jvm, classPath, options.env()));
+      withCds.addAll(jvm);
+      jvm = withCds;
     }
     cmd.addAll(javaArguments(jvm, options, classPath));
     return cmd;
