@@ -97,24 +97,29 @@ public final class SpawnBench {
 
   // ---------------------------------------------------------------- rpc-parallel
 
-  private static SpawnOptions benchOptions(List<String> jvmOptions) {
+  private static SpawnOptions benchOptions(List<String> jvmOptions, boolean classDataCache) {
     return SpawnOptions.builder()
         .jvmOptions(jvmOptions)
+        .classDataSharing(classDataCache)
         .stdout(Redirect.discard())
         .stderr(Redirect.discard())
         .build();
   }
 
   private Variant rpcParallel(String name, List<String> jvmOptions) {
-    return rpcParallel(name, jvmOptions, app, 0);
+    return rpcParallel(name, jvmOptions, false);
+  }
+
+  /** With {@code classDataCache}, the library's own class-data cache (written by the warm-up run). */
+  private Variant rpcParallel(String name, List<String> jvmOptions, boolean classDataCache) {
+    return rpcParallel(name, benchOptions(jvmOptions, classDataCache), app, 0);
   }
 
   /**
    * Spawns through {@code app}; with {@code settleMs} > 0, first waits that long (untimed) so the
    * app's spare workers, started when the last ones were taken, have finished their warm-up.
    */
-  private Variant rpcParallel(String name, List<String> jvmOptions, RpcParallel app, long settleMs) {
-    SpawnOptions opts = benchOptions(jvmOptions);
+  private Variant rpcParallel(String name, SpawnOptions opts, RpcParallel app, long settleMs) {
     return new Variant() {
       @Override
       public String name() {
@@ -374,9 +379,10 @@ public final class SpawnBench {
    */
   private String spareLatency(int samples, long settleMs) throws Exception {
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    RpcParallel withSpares = RpcParallel.builder().spareWorkers(1, benchOptions(LIB_DEFAULT_OPTS)).build();
+    SpawnOptions spareOptions = benchOptions(LIB_DEFAULT_OPTS, true);
+    RpcParallel withSpares = RpcParallel.builder().spareWorkers(1, spareOptions).build();
     closeAtEnd.add(withSpares);
-    Variant v = rpcParallel("spare", LIB_DEFAULT_OPTS, withSpares, settleMs);
+    Variant v = rpcParallel("spare", spareOptions, withSpares, settleMs);
     v.run(1, 0); // untimed: starts the master server
     List<Double> ms = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
@@ -410,11 +416,13 @@ public final class SpawnBench {
     variants.add(rpcParallel("rpc-parallel (default options + -Dio.netty.jfr.enabled=false)", noJfr));
     RpcParallel withSpares = null;
     if (spareSettleMs > 0) {
-      withSpares = RpcParallel.builder().spareWorkers(workers, benchOptions(LIB_DEFAULT_OPTS)).build();
+      SpawnOptions spareOptions = benchOptions(LIB_DEFAULT_OPTS, true);
+      withSpares = RpcParallel.builder().spareWorkers(workers, spareOptions).build();
       closeAtEnd.add(withSpares);
-      variants.add(rpcParallel("rpc-parallel (default options, warm spares ready)", LIB_DEFAULT_OPTS, withSpares, spareSettleMs));
+      variants.add(rpcParallel("rpc-parallel (default options, class-data cache on, warm spares ready)", spareOptions, withSpares, spareSettleMs));
     }
     if (appcds) {
+      variants.add(rpcParallel("rpc-parallel (default options, class-data cache on)", LIB_DEFAULT_OPTS, true));
       Path jsa = createWorkerArchive(tmp);
       if (jsa != null) {
         List<String> o = new ArrayList<>(LIB_DEFAULT_OPTS);

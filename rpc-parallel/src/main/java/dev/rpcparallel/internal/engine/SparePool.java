@@ -82,7 +82,7 @@ final class SparePool {
   }
 
   /**
-   * A live spare for a spawn whose launch is {@code spawn}, renamed {@code name}, or empty if
+   * A live spare for a spawn whose launch (without class-data cache options) is {@code spawn}, renamed {@code name}, or empty if
    * the launch differs or no spare is ready (the spawn then starts a JVM itself). Each spare
    * taken, or found dead, is replaced in the background.
    */

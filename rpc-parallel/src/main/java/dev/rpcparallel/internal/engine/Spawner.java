@@ -14,6 +14,7 @@ import dev.rpcparallel.WorkerSpec;
 import dev.rpcparallel.internal.lifecycle.ExitPolicy;
 import dev.rpcparallel.internal.process.ChildProcess;
 import dev.rpcparallel.internal.process.ChildRegistry;
+import dev.rpcparallel.internal.process.ClassDataCache;
 import dev.rpcparallel.internal.process.ClassPaths;
 import dev.rpcparallel.internal.process.LaunchSpec;
 import dev.rpcparallel.internal.process.Output;
@@ -143,7 +144,7 @@ public final class Spawner implements MasterSpec.Registry {
       throw new IllegalArgumentException("spare workers are local: their options cannot have a remote launcher");
     }
     Path dir = options.workingDirectory().orElse(Path.of("").toAbsolutePath());
-    List<String> command = options.launcher().command(javaCommand(options, Object.class));
+    List<String> command = options.launcher().command(javaCommand(options, Object.class, false));
     SpawnOptions spareOptions = options.toBuilder()
         .addJvmOptions("-D" + WorkerRuntime.SPARE_PROPERTY + "=true").build();
     LaunchSpec launch = new LaunchSpec("spare", spareOptions.launcher().command(javaCommand(spareOptions, Object.class)),
@@ -219,7 +220,9 @@ public final class Spawner implements MasterSpec.Registry {
     ChildProcess process;
     try {
       SparePool s = spares;
-      Optional<ChildProcess> spare = foreground || remote.isPresent() || s == null ? Optional.empty() : s.take(launch, name);
+      Optional<ChildProcess> spare = foreground || remote.isPresent() || s == null ? Optional.empty()
+          : s.take(new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass(), false)), launch.env(),
+              launch.directory(), launch.stdout(), launch.stderr(), launch.newSession()), name);
       process = spare.isPresent() ? spare.get()
           : foreground ? ChildProcess.startForeground(launch) : ChildProcess.start(launch);
     } catch (IOException e) {
@@ -321,9 +324,24 @@ public final class Spawner implements MasterSpec.Registry {
   }
 
   private static List<String> javaCommand(SpawnOptions options, Class<?> specClass) {
+    return javaCommand(options, specClass, true);
+  }
+
+  /**
+   * The worker's java command; without {@code classDataCache}, without the class-data cache's
+   * options, which change from spawn to spawn (what spares are matched by).
+   */
+  private static List<String> javaCommand(SpawnOptions options, Class<?> specClass, boolean classDataCache) {
     List<String> cmd = new ArrayList<>();
     cmd.add(options.javaExecutable().toString());
-    cmd.addAll(javaArguments(options.jvmOptions(), options, ClassPaths.forWorker(specClass, options.extraClasspath())));
+    List<String> jvm = options.jvmOptions();
+    String classPath = ClassPaths.forWorker(specClass, options.extraClasspath());
+    if (classDataCache && options.classDataSharing()) { // before the user's options, so their -Xlog settings win
+      List<String> withCds = new ArrayList<>(ClassDataCache.jvmOptions(options.javaExecutable(), jvm, classPath, options.env()));
+      withCds.addAll(jvm);
+      jvm = withCds;
+    }
+    cmd.addAll(javaArguments(jvm, options, classPath));
     return cmd;
   }
 
