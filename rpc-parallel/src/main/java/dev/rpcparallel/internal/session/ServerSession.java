@@ -400,6 +400,10 @@ public final class ServerSession extends Session implements ServerConnection {
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile boolean endsWithItsStream;
     private volatile String name = "?";
+    /** A handler was given this call ({@link #handlerGiven}). */
+    private volatile boolean hasHandler;
+    /** The handler's part of the call's slots was freed (when it answered, or returned). */
+    private final AtomicBoolean handlerPartFreed = new AtomicBoolean();
 
     Call(long id, byte[] body, int offset, boolean stream) {
       this.id = id;
@@ -425,10 +429,26 @@ public final class ServerSession extends Session implements ServerConnection {
     /** A handler will run this call: its slots stay taken until {@link #handlerReturned}. */
     void handlerGiven() {
       unfinished.incrementAndGet();
+      hasHandler = true;
     }
 
     void handlerReturned() {
-      finishPart();
+      if (handlerPartFreed.compareAndSet(false, true)) {
+        finishPart();
+      }
+    }
+
+    /**
+     * A plain rpc's handler answers as the last thing it does (its user code has returned): its
+     * slots are freed before the answer goes out, like its id, so that the library's client,
+     * which starts a queued call as soon as it has an answer, never finds the worker still
+     * counting the answered one ({@code LIMIT_EXCEEDED}). Streams keep theirs until the handler
+     * returns, since their handlers may run on after the stream ended.
+     */
+    private void handlerAnswers() {
+      if (!stream && hasHandler && handlerPartFreed.compareAndSet(false, true)) {
+        finishPart();
+      }
     }
 
     /** Frees the call's slots once nothing of it is left. */
@@ -466,6 +486,7 @@ public final class ServerSession extends Session implements ServerConnection {
           return false;
         }
         if (!endsWithItsStream) {
+          handlerAnswers();
           end(); // before the answer: the id is free once the peer has it
         }
         send(w, "the result of '" + name + "'");
@@ -483,6 +504,7 @@ public final class ServerSession extends Session implements ServerConnection {
       if (endsWithItsStream && ended.get()) {
         return false; // its stream ended (or the peer aborted it): nothing more goes out under its id
       }
+      handlerAnswers();
       end(); // whatever kind: the caller gets no stream after an error
       if (isClosed() || !answered.compareAndSet(false, true)) {
         return false;

@@ -58,9 +58,18 @@ final class SessionHarness implements AutoCloseable {
   }
 
   SessionHarness(int window, long readBufferLimit, boolean inlineHandlers) {
+    this(window, readBufferLimit, inlineHandlers, 1024, 256);
+  }
+
+  /** Handlers on a pool; at most {@code maxConcurrentCalls} calls (and as many streams) per connection. */
+  static SessionHarness withMaxConcurrentCalls(int maxConcurrentCalls) {
+    return new SessionHarness(1 << 20, 16 << 20, false, maxConcurrentCalls, maxConcurrentCalls);
+  }
+
+  private SessionHarness(int window, long readBufferLimit, boolean inlineHandlers, int maxConcurrentCalls, int maxOpenStreams) {
     this.handlers = inlineHandlers ? inline : pool;
     this.config = new SessionConfig(1 << 20, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(30), window,
-        8 << 20, readBufferLimit, 1024, 256);
+        8 << 20, readBufferLimit, maxConcurrentCalls, maxOpenStreams);
   }
 
   SessionHarness method(String name, FunctionKind kind, Function<IncomingCall, Runnable> accept) {

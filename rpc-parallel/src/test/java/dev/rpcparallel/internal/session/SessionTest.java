@@ -64,6 +64,34 @@ class SessionTest {
     throw new AssertionError("future completed normally");
   }
 
+  // ---- limits ----
+
+  /**
+   * A plain rpc's slot is free once it is answered, even if its handler's thread has not yet
+   * returned: the client starts a queued call as soon as it has an answer, so the worker must not
+   * refuse that call with LIMIT_EXCEEDED (it did, now and then, with 10,000 calls in flight).
+   */
+  @Test
+  void anAnsweredCallNoLongerCountsAgainstTheCallLimit() throws Exception {
+    java.util.concurrent.CountDownLatch linger = new java.util.concurrent.CountDownLatch(1);
+    SessionHarness one = SessionHarness.withMaxConcurrentCalls(1);
+    try {
+      one.method("answer_then_linger", FunctionKind.RPC, call -> () -> {
+        call.reply(Codecs.STRING, call.query(Codecs.STRING));
+        try {
+          linger.await(10, TimeUnit.SECONDS); // the gap between the answer and the handler's return, held open
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }).open();
+      assertThat(await(one.client.call("answer_then_linger", sig("answer_then_linger"), Codecs.STRING, "a", Codecs.STRING))).isEqualTo("a");
+      assertThat(await(one.client.call("answer_then_linger", sig("answer_then_linger"), Codecs.STRING, "b", Codecs.STRING))).isEqualTo("b");
+    } finally {
+      linger.countDown();
+      one.close();
+    }
+  }
+
   // ---- handshake ----
 
   @Test

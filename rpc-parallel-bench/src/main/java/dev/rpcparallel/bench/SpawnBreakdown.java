@@ -1,0 +1,109 @@
+package dev.rpcparallel.bench;
+
+import dev.rpcparallel.Connection;
+import dev.rpcparallel.Redirect;
+import dev.rpcparallel.RpcParallel;
+import dev.rpcparallel.SpawnOptions;
+import dev.rpcparallel.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where the time of one spawn goes, from the library's own JFR events ({@code
+ * dev.rpcparallel.SpawnPhase}: launch, connect, await init, init) plus the caller's view of the
+ * connect and the first call: {@code n} spawns that start a JVM (with the library's defaults,
+ * class-data cache included; the first one, which may write the archive, is not counted) and
+ * {@code n} that take a warm spare, one at a time. Prints the median of each phase.
+ *
+ * <pre>usage: SpawnBreakdown [--spawns N] [--spare-settle-ms MS]</pre>
+ *
+ * Run with a class path of jars (run-spawn.sh's), so that the class-data cache applies.
+ */
+public final class SpawnBreakdown {
+  private SpawnBreakdown() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = 7;
+    long settle = 2500;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--spawns" -> n = Integer.parseInt(args[++i]);
+        case "--spare-settle-ms" -> settle = Long.parseLong(args[++i]);
+        default -> throw new IllegalArgumentException("usage: SpawnBreakdown [--spawns N] [--spare-settle-ms MS]");
+      }
+    }
+    SpawnOptions options = SpawnOptions.builder().stdout(Redirect.discard()).stderr(Redirect.discard()).build();
+    Map<String, Map<String, List<Double>>> byKind = new LinkedHashMap<>();
+    Path file = Files.createTempFile("spawn-breakdown", ".jfr");
+    try (Recording recording = new Recording()) {
+      recording.enable("dev.rpcparallel.SpawnPhase");
+      recording.enable("dev.rpcparallel.Spawn");
+      recording.start();
+      try (RpcParallel app = RpcParallel.builder().settings(BenchWorker.SETTINGS).build()) {
+        run(app, options, "cold-warmup", 1, 0, byKind);
+        run(app, options, "cold", n, 0, byKind);
+      }
+      try (RpcParallel app = RpcParallel.builder().settings(BenchWorker.SETTINGS).spareWorkers(1, options).build()) {
+        run(app, options, "spare-warmup", 1, settle, byKind);
+        run(app, options, "spare", n, settle, byKind);
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+    for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+      String worker = e.getString("worker");
+      String kind = worker.substring(0, worker.lastIndexOf('-'));
+      if (kind.endsWith("warmup")) {
+        continue;
+      }
+      String phase = e.getEventType().getName().equals("dev.rpcparallel.Spawn") ? "spawn (whole)" : "phase: " + e.getString("phase");
+      byKind.get(kind).computeIfAbsent(phase, k -> new ArrayList<>()).add(e.getDuration().toNanos() / 1e6);
+    }
+    Files.deleteIfExists(file);
+    System.out.printf(Locale.ROOT, "SpawnBreakdown: %d spawns each, java %s, %d cores; medians in ms%n%n", n, Runtime.version(),
+        Runtime.getRuntime().availableProcessors());
+    System.out.println("| step | new JVM (defaults) | warm spare |");
+    System.out.println("|---|---:|---:|");
+    for (String step : byKind.get("cold").keySet()) {
+      System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f |%n", step, median(byKind.get("cold").get(step)),
+          median(byKind.get("spare").getOrDefault(step, List.of())));
+    }
+  }
+
+  private static void run(RpcParallel app, SpawnOptions options, String kind, int n, long settleMs,
+      Map<String, Map<String, List<Double>>> byKind) throws Exception {
+    Map<String, List<Double>> steps = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
+    for (int i = 0; i < n; i++) {
+      if (settleMs > 0) {
+        Thread.sleep(settleMs);
+      }
+      long t0 = System.nanoTime();
+      Worker<BenchWorker> w = app.spawn(new BenchWorker(), null, options.toBuilder().name(kind + "-" + i).build());
+      long t1 = System.nanoTime();
+      Connection<BenchWorker> c = app.connect(w);
+      long t2 = System.nanoTime();
+      c.call(BenchWorker.ECHO, new byte[] {1});
+      long t3 = System.nanoTime();
+      steps.computeIfAbsent("caller: spawn returned", k -> new ArrayList<>()).add((t1 - t0) / 1e6);
+      steps.computeIfAbsent("caller: connect", k -> new ArrayList<>()).add((t2 - t1) / 1e6);
+      steps.computeIfAbsent("caller: first call", k -> new ArrayList<>()).add((t3 - t2) / 1e6);
+      steps.computeIfAbsent("caller: spawn to first reply", k -> new ArrayList<>()).add((t3 - t0) / 1e6);
+      c.close();
+      app.shutdown(w).get(30, TimeUnit.SECONDS);
+      app.onExit(w).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static double median(List<Double> values) {
+    return values.isEmpty() ? Double.NaN : Stats.median(values);
+  }
+}
