@@ -65,7 +65,7 @@ public final class SpawnBreakdown {
       if (kind.endsWith("warmup")) {
         continue;
       }
-      String phase = e.getEventType().getName().equals("dev.rpcparallel.Spawn") ? "spawn (whole)" : "phase: " + e.getString("phase");
+      String phase = e.hasField("phase") ? "phase: " + e.getString("phase") : "library: spawn (whole)";
       byKind.get(kind).computeIfAbsent(phase, k -> new ArrayList<>()).add(e.getDuration().toNanos() / 1e6);
     }
     Files.deleteIfExists(file);

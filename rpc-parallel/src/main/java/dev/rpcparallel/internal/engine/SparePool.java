@@ -31,7 +31,10 @@ final class SparePool {
   private final int size;
   /** The command a matching spawn would run, without its last word (the worker's name for ps). */
   private final List<String> key;
+  /** How spares start: env, directory, output (its command is unused: see {@link #command}). */
   private final LaunchSpec launch;
+  /** The command of the next spare (it may change: e.g. a class-data archive appeared). */
+  private final java.util.function.Supplier<List<String>> command;
   private final Deque<ChildProcess> ready = new ArrayDeque<>();
   private final ExecutorService starter =
       Executors.newSingleThreadExecutor(HandlerExecutors.daemonThreads("rpc-parallel-spares"));
@@ -41,9 +44,10 @@ final class SparePool {
   /**
    * @param size how many spares to keep
    * @param key the launch command of a spawn that may take a spare, name argument removed
-   * @param launch how to start a spare (its command has the {@link WorkerRuntime#SPARE_PROPERTY})
+   * @param launch how to start a spare: env, directory, output
+   * @param command the command of each spare, made when it starts (with the {@link WorkerRuntime#SPARE_PROPERTY})
    */
-  SparePool(int size, List<String> key, LaunchSpec launch) {
+  SparePool(int size, List<String> key, LaunchSpec launch, java.util.function.Supplier<List<String>> command) {
     if (launch.stdout().kind() != Output.Kind.FORWARD && launch.stdout().kind() != Output.Kind.DISCARD
         || launch.stderr().kind() != Output.Kind.FORWARD && launch.stderr().kind() != Output.Kind.DISCARD) {
       throw new IllegalArgumentException("spare workers' stdout and stderr must be forwarded or discarded, not redirected to files");
@@ -51,6 +55,7 @@ final class SparePool {
     this.size = size;
     this.key = List.copyOf(key);
     this.launch = launch;
+    this.command = command;
   }
 
   /** Starts the spares, in the background. */
@@ -70,10 +75,10 @@ final class SparePool {
     }
     ChildProcess p;
     try {
-      p = ChildProcess.start(new LaunchSpec(name, launch.command(), launch.env(), launch.directory(),
+      p = ChildProcess.start(new LaunchSpec(name, command.get(), launch.env(), launch.directory(),
           launch.stdout(), launch.stderr(), launch.newSession()));
-    } catch (IOException e) {
-      log.warn("cannot start a spare worker JVM ({}): {}", launch.command().get(0), e.toString());
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot start a spare worker JVM: {}", e.toString());
       return;
     }
     synchronized (this) {

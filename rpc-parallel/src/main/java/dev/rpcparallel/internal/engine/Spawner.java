@@ -144,12 +144,12 @@ public final class Spawner implements MasterSpec.Registry {
       throw new IllegalArgumentException("spare workers are local: their options cannot have a remote launcher");
     }
     Path dir = options.workingDirectory().orElse(Path.of("").toAbsolutePath());
-    List<String> command = options.launcher().command(javaCommand(options, Object.class, false));
+    List<String> command = options.launcher().command(javaCommand(options, Object.class, ClassData.NONE));
     SpawnOptions spareOptions = options.toBuilder()
         .addJvmOptions("-D" + WorkerRuntime.SPARE_PROPERTY + "=true").build();
-    LaunchSpec launch = new LaunchSpec("spare", spareOptions.launcher().command(javaCommand(spareOptions, Object.class)),
-        options.env(), dir, output(options.stdout()), output(options.stderr()), true);
-    SparePool pool = new SparePool(count, command.subList(0, command.size() - 1), launch);
+    LaunchSpec launch = new LaunchSpec("spare", List.of(), options.env(), dir, output(options.stdout()), output(options.stderr()), true);
+    SparePool pool = new SparePool(count, command.subList(0, command.size() - 1), launch,
+        () -> spareOptions.launcher().command(javaCommand(spareOptions, Object.class, ClassData.MAP_ONLY)));
     addShutdownHook();
     spares = pool;
     pool.start();
@@ -221,7 +221,7 @@ public final class Spawner implements MasterSpec.Registry {
     try {
       SparePool s = spares;
       Optional<ChildProcess> spare = foreground || remote.isPresent() || s == null ? Optional.empty()
-          : s.take(new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass(), false)), launch.env(),
+          : s.take(new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass(), ClassData.NONE)), launch.env(),
               launch.directory(), launch.stdout(), launch.stderr(), launch.newSession()), name);
       process = spare.isPresent() ? spare.get()
           : foreground ? ChildProcess.startForeground(launch) : ChildProcess.start(launch);
@@ -324,20 +324,28 @@ public final class Spawner implements MasterSpec.Registry {
   }
 
   private static List<String> javaCommand(SpawnOptions options, Class<?> specClass) {
-    return javaCommand(options, specClass, true);
+    return javaCommand(options, specClass, ClassData.MAP_OR_WRITE);
   }
 
-  /**
-   * The worker's java command; without {@code classDataCache}, without the class-data cache's
-   * options, which change from spawn to spawn (what spares are matched by).
-   */
-  private static List<String> javaCommand(SpawnOptions options, Class<?> specClass, boolean classDataCache) {
+  /** What a worker does with the class-data cache. */
+  private enum ClassData {
+    /** Nothing: the command without the cache's options, which change from spawn to spawn (what spares are matched by). */
+    NONE,
+    /** Map the archive if there is one (a spare: it must not hold the claim to write one while it waits). */
+    MAP_ONLY,
+    /** Map the archive, or write it if there is none yet. */
+    MAP_OR_WRITE
+  }
+
+  private static List<String> javaCommand(SpawnOptions options, Class<?> specClass, ClassData classData) {
     List<String> cmd = new ArrayList<>();
     cmd.add(options.javaExecutable().toString());
     List<String> jvm = options.jvmOptions();
     String classPath = ClassPaths.forWorker(specClass, options.extraClasspath());
-    if (classDataCache && options.classDataSharing()) { // before the user's options, so their -Xlog settings win
-      List<String> withCds = new ArrayList<>(ClassDataCache.jvmOptions(options.javaExecutable(), jvm, classPath, options.env()));
+    if (classData != ClassData.NONE && options.classDataSharing()) { // before the user's options, so their -Xlog settings win
+      List<String> withCds = new ArrayList<>(classData == ClassData.MAP_ONLY
+          ? ClassDataCache.mapOnlyJvmOptions(options.javaExecutable(), jvm, classPath, options.env())
+          : ClassDataCache.jvmOptions(options.javaExecutable(), jvm, classPath, options.env()));
       withCds.addAll(jvm);
       jvm = withCds;
     }

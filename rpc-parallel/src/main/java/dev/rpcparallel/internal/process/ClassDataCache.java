@@ -126,6 +126,16 @@ public final class ClassDataCache {
     return plan(defaultDirectory(), java, jvmOptions, classPath, env).options();
   }
 
+  /**
+   * The options of a worker that maps the archive if there is one, but never writes it: a spare
+   * worker, which may wait for hours (a writer holds the key's claim for its whole life, and
+   * writes only when it exits). Empty when there is no usable archive.
+   */
+  public static List<String> mapOnlyJvmOptions(Path java, List<String> jvmOptions, String classPath, Map<String, String> env) {
+    Plan plan = plan(defaultDirectory(), java, jvmOptions, classPath, env, false);
+    return plan.options().stream().filter(o -> !o.equals("-XX:+AutoCreateSharedArchive")).toList();
+  }
+
   /** The default directory: the property, else {@code ${XDG_CACHE_HOME:-~/.cache}/rpc-parallel/cds}. */
   public static Path defaultDirectory() {
     String p = System.getProperty(DIRECTORY_PROPERTY);
@@ -139,16 +149,21 @@ public final class ClassDataCache {
 
   /** {@link #jvmOptions} with the cache in {@code dir}, and what they mean. */
   public static Plan plan(Path dir, Path java, List<String> jvmOptions, String classPath, Map<String, String> env) {
+    return plan(dir, java, jvmOptions, classPath, env, true);
+  }
+
+  /** {@link #plan}; without {@code mayWrite}, never {@link Mode#WRITE} (nor a claim). */
+  static Plan plan(Path dir, Path java, List<String> jvmOptions, String classPath, Map<String, String> env, boolean mayWrite) {
     try {
-      return planOrThrow(dir, java, jvmOptions, classPath, env);
+      return planOrThrow(dir, java, jvmOptions, classPath, env, mayWrite);
     } catch (IOException | RuntimeException e) {
       log.debug("class-data cache not used: {}", e.toString());
       return Plan.OFF;
     }
   }
 
-  private static Plan planOrThrow(Path dir, Path java, List<String> jvmOptions, String classPath, Map<String, String> env)
-      throws IOException {
+  private static Plan planOrThrow(Path dir, Path java, List<String> jvmOptions, String classPath, Map<String, String> env,
+      boolean mayWrite) throws IOException {
     if (!choosesNothing(jvmOptions)) {
       return off("the JVM options choose class-data or AOT settings");
     }
@@ -191,6 +206,9 @@ public final class ClassDataCache {
         out.add("-XX:+AutoCreateSharedArchive");
       }
       return new Plan(Mode.USE, List.copyOf(out), Optional.of(archive));
+    }
+    if (!mayWrite) {
+      return off("no archive yet, and this worker does not write one");
     }
     if (Files.exists(archive, LinkOption.NOFOLLOW_LINKS) || !claim(dir, key)) {
       return off("the archive " + archive + " is being written");

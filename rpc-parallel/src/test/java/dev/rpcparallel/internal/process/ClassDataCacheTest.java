@@ -99,6 +99,17 @@ class ClassDataCacheTest {
     assertThat(plan()).isEqualTo(later);
   }
 
+  /** A spare worker maps an archive but never claims the key: it may wait for hours before it exits. */
+  @Test
+  void aWorkerThatMayNotWriteNeverClaimsTheKey() throws IOException {
+    Plan spare = ClassDataCache.plan(cache, JAVA, OPTS, jar.toString(), Map.of(), false);
+    assertThat(spare.mode()).isEqualTo(Mode.OFF);
+    try (var files = Files.list(cache)) {
+      assertThat(files.filter(f -> f.getFileName().toString().endsWith(".claim"))).isEmpty();
+    }
+    assertThat(plan().mode()).as("the next ordinary spawn may still write it").isEqualTo(Mode.WRITE);
+  }
+
   @Test
   void theKeyFollowsTheJarsAndTheJvmOptionsButNotSystemProperties() throws IOException {
     Path a = plan().archive().orElseThrow();
