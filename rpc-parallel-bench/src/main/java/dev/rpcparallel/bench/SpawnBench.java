@@ -116,8 +116,9 @@ public final class SpawnBench {
   }
 
   /**
-   * Spawns through {@code app}; with {@code settleMs} > 0, first waits that long (untimed) so the
-   * app's spare workers, started when the last ones were taken, have finished their warm-up.
+   * Spawns through {@code app}; with {@code settleMs} > 0, waits that long (untimed) before, so
+   * the app's spare workers have finished their warm-up, and after, so the replacements of those
+   * taken do not warm up while the next variant is timed.
    */
   private Variant rpcParallel(String name, SpawnOptions opts, RpcParallel app, long settleMs) {
     return new Variant() {
@@ -166,6 +167,9 @@ public final class SpawnBench {
             c.close(); // ShutdownOn.CONNECTION_CLOSED: the worker exits
             app.onExit(w).get(30, TimeUnit.SECONDS);
           }
+        }
+        if (settleMs > 0) {
+          Thread.sleep(settleMs); // the replacement spares warm up now, not during the next variant
         }
         if (failure != null) {
           throw failure;
