@@ -46,7 +46,6 @@ public final class SpawnBreakdown {
     Path file = Files.createTempFile("spawn-breakdown", ".jfr");
     try (Recording recording = new Recording()) {
       recording.enable("dev.rpcparallel.SpawnPhase");
-      recording.enable("dev.rpcparallel.Spawn");
       recording.start();
       try (RpcParallel app = RpcParallel.builder().settings(BenchWorker.SETTINGS).build()) {
         run(app, options, "cold-warmup", 1, 0, byKind);
@@ -65,7 +64,7 @@ public final class SpawnBreakdown {
       if (kind.endsWith("warmup")) {
         continue;
       }
-      String phase = e.hasField("phase") ? "phase: " + e.getString("phase") : "library: spawn (whole)";
+      String phase = "phase: " + e.getString("phase");
       byKind.get(kind).computeIfAbsent(phase, k -> new ArrayList<>()).add(e.getDuration().toNanos() / 1e6);
     }
     Files.deleteIfExists(file);
