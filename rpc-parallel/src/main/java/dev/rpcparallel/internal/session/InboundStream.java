@@ -4,9 +4,11 @@ import dev.rpcparallel.codec.Codec;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.Frames;
 import dev.rpcparallel.internal.protocol.WireException;
+import java.util.ArrayDeque;
 import java.util.NoSuchElementException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The consuming end of a stream. The link's thread queues raw item frames (bounded by the
@@ -15,6 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #hasNext()}: a {@code RemoteFailure}, a {@code ConnectionLost} or a {@link
  * WireException} (for example {@code DECODE_FAILED}, after which the stream is aborted). Not
  * thread-safe on the consumer side, except {@link #close()}.
+ *
+ * <p>Hand-off: the consumer takes every item that has arrived at once, and a consumer waiting
+ * for items is woken by a task on the link's thread, which runs after the link has handled what
+ * it read: one wake-up per read from the socket, not one per item. The end, an error and
+ * {@link #close()} wake it at once.
  */
 public final class InboundStream<T> {
   private static final Object END = new Object();
@@ -27,7 +34,17 @@ public final class InboundStream<T> {
   private final long id;
   private final Codec<T> codec;
   private final String what;
-  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition arrival = lock.newCondition();
+  /** What the link's thread queued and the consumer has not taken yet; guarded by {@link #lock}. */
+  private ArrayDeque<Object> arrived = new ArrayDeque<>();
+  /** What the consumer took from {@link #arrived}, in order; consumer only. */
+  private ArrayDeque<Object> taken = new ArrayDeque<>();
+  /** The consumer waits on {@link #arrival}; guarded by {@link #lock}. */
+  private boolean consumerWaiting;
+  /** A wake-up task is queued on the link's thread; guarded by {@link #lock}. */
+  private boolean wakeQueued;
+  private final Runnable wake = this::wake;
   private final int creditBatch;
   /** Bytes received but not yet credited back; a producer that ignores credit overruns it. */
   private final AtomicLong unacknowledged = new AtomicLong();
@@ -35,8 +52,8 @@ public final class InboundStream<T> {
   /** Whether its items count in the session's read buffer ({@link Session#countsStreamItems}). */
   private final boolean counted;
   private long consumed;
-  /** Bytes of items in {@link #queue}, counted in the session's read buffer; guarded by this. */
-  private long queued;
+  /** Bytes of items not yet consumed, counted in the session's read buffer (if {@link #counted}). */
+  private final AtomicLong queued = new AtomicLong();
   private volatile boolean done;
   private boolean hasLookahead;
   private T lookahead;
@@ -72,27 +89,60 @@ public final class InboundStream<T> {
           "flow control violated: the peer sent more than the stream window allows on stream " + id);
       return;
     }
-    synchronized (this) {
+    lock.lock();
+    try {
       if (done) {
         return; // closed by the consumer: nobody will take it
       }
-      long cost = frame.length + Session.MESSAGE_OVERHEAD;
-      queued += cost;
       if (counted) {
+        long cost = frame.length + Session.MESSAGE_OVERHEAD;
+        queued.addAndGet(cost);
         session.hold(cost);
       }
-      queue.add(new Item(frame, offset));
+      arrived.addLast(new Item(frame, offset));
+      if (consumerWaiting && !wakeQueued) {
+        wakeQueued = true;
+        session.link.execute(wake); // after this read is handled: the consumer takes the lot
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
   void onEnd() {
-    queue.add(END);
+    arriveNow(END);
     finished();
   }
 
   void onError(RuntimeException error) {
-    queue.add(new Failure(error));
+    arriveNow(new Failure(error));
     finished();
+  }
+
+  /** Queues {@code last} (the end or an error) and wakes the consumer now. */
+  private void arriveNow(Object last) {
+    lock.lock();
+    try {
+      arrived.addLast(last);
+      arrival.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void wake() {
+    lock.lock();
+    try {
+      wakeQueued = false;
+      arrival.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the stream is over: ended, failed or closed by the consumer. */
+  boolean isFinished() {
+    return finished.get();
   }
 
   /** The stream is over as far as the peer is concerned (runs {@code onFinish} once). */
@@ -111,12 +161,10 @@ public final class InboundStream<T> {
     if (done) {
       return false;
     }
-    Object next;
-    try {
-      next = queue.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WireException(ErrorCode.CANCELLED, "interrupted while waiting for an item of " + what);
+    Object next = taken.pollFirst();
+    if (next == null) {
+      takeArrived();
+      next = taken.pollFirst();
     }
     if (next == END) {
       done = true;
@@ -127,14 +175,8 @@ public final class InboundStream<T> {
       throw f.error();
     }
     Item item = (Item) next;
-    synchronized (this) {
-      long cost = item.frame().length + Session.MESSAGE_OVERHEAD;
-      if (queued >= cost) { // else close() already released it
-        queued -= cost;
-        if (counted) {
-          session.release(cost);
-        }
-      }
+    if (counted) {
+      releaseCounted(item.frame().length + Session.MESSAGE_OVERHEAD);
     }
     T value;
     try {
@@ -156,6 +198,41 @@ public final class InboundStream<T> {
     return true;
   }
 
+  /** Waits until something arrived, then takes all of it (swapping the two queues). */
+  private void takeArrived() {
+    lock.lock();
+    try {
+      while (arrived.isEmpty()) {
+        consumerWaiting = true;
+        try {
+          arrival.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WireException(ErrorCode.CANCELLED, "interrupted while waiting for an item of " + what);
+        } finally {
+          consumerWaiting = false;
+        }
+      }
+      ArrayDeque<Object> t = taken;
+      taken = arrived;
+      arrived = t;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Gives {@code cost} back to the read buffer, unless {@link #close()} already gave back everything. */
+  private void releaseCounted(long cost) {
+    long q;
+    do {
+      q = queued.get();
+      if (q < cost) {
+        return;
+      }
+    } while (!queued.compareAndSet(q, q - cost));
+    session.release(cost);
+  }
+
   public T next() {
     if (!hasNext()) {
       throw new NoSuchElementException("the stream of " + what + " ended");
@@ -174,14 +251,17 @@ public final class InboundStream<T> {
         session.sendAbort(id); // before the slot is freed: the worker frees its own on this frame
       }
       finished();
-      synchronized (this) {
-        queue.clear();
+      lock.lock();
+      try {
+        arrived.clear();
         if (counted) {
-          session.release(queued);
+          session.release(queued.getAndSet(0));
         }
-        queued = 0;
+        arrived.addLast(END); // wakes a consumer blocked in hasNext() on another thread
+        arrival.signal();
+      } finally {
+        lock.unlock();
       }
-      queue.add(END); // wakes a consumer blocked in hasNext() on another thread
     }
   }
 }

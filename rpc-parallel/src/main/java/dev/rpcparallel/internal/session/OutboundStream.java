@@ -39,6 +39,9 @@ public final class OutboundStream<T> {
   /** {@link #close()} was called while items were kept: end the stream after them. */
   private boolean pendingEnd;
   private List<Runnable> onClose = new ArrayList<>();
+  /** Initial capacity of the next item's frame: the last one's size (racy reads are harmless). */
+  private int frameSizeHint = 64;
+  private static final int MAX_SIZE_HINT = 64 * 1024;
 
   OutboundStream(Session session, long id, Codec<T> codec, String what) {
     this(session, id, codec, what, true);
@@ -146,10 +149,11 @@ public final class OutboundStream<T> {
     if (isClosed()) {
       return false;
     }
-    BinaryWriter w = Frames.start(FrameType.ITEM);
+    BinaryWriter w = Frames.start(FrameType.ITEM, frameSizeHint);
     w.writeUnsignedVarLong(id);
     codec.encode(item, w);
     int cost = w.size();
+    frameSizeHint = Math.min(MAX_SIZE_HINT, cost + 16); // items of a stream tend to be alike: no regrowth next time
     lock.lock();
     try {
       if (spill != null) {

@@ -29,6 +29,9 @@ public abstract class Session implements LinkHandler {
   final SessionConfig config;
   final ConcurrentHashMap<Long, OutboundStream<?>> outStreams = new ConcurrentHashMap<>();
   final ConcurrentHashMap<Long, InboundStream<?>> inStreams = new ConcurrentHashMap<>();
+  /** The stream of the last ITEM frame, and its id: items come in runs (link thread only). */
+  private InboundStream<?> lastItemStream;
+  private long lastItemStreamId;
   private final CompletableFuture<String> closeFuture = new CompletableFuture<>();
   private volatile ConnectionLost closed;
   private volatile boolean open;
@@ -207,7 +210,13 @@ public abstract class Session implements LinkHandler {
         }
       }
       case FrameType.ITEM -> {
-        InboundStream<?> s = inStreams.get(in.readUnsignedVarLong());
+        long id = in.readUnsignedVarLong();
+        InboundStream<?> s = lastItemStream;
+        if (s == null || lastItemStreamId != id || s.isFinished()) { // every stream removed from inStreams is finished
+          s = inStreams.get(id);
+          lastItemStream = s;
+          lastItemStreamId = id;
+        }
         if (s != null) {
           s.onItem(body, in.position());
         }

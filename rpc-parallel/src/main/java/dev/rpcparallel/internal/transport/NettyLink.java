@@ -16,12 +16,15 @@ import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,6 +46,8 @@ import javax.net.ssl.SSLSession;
 final class NettyLink extends ChannelInboundHandlerAdapter implements Link, FrameReader.Sink {
   /** Frames up to this size are copied into one pooled direct buffer with their length. */
   private static final int SMALL_FRAME = 64 * 1024;
+  /** Consecutive small frames are copied into buffers of up to this size. */
+  private static final int COALESCE = 64 * 1024;
   /** Larger frames are written in slices of this size through pooled direct buffers. */
   private static final int CHUNK = 1 << 20;
   /** At most this many frames per event-loop task, so one busy link does not starve others. */
@@ -59,6 +64,8 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   private final AtomicLong queuedBytes = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition drained = lock.newCondition();
+  /** Producers in {@link #awaitWritable()}; {@link #drain()} signals only if there are any. */
+  private final AtomicInteger waitingProducers = new AtomicInteger();
   private volatile long writeBufferLimit = Long.MAX_VALUE;
   private LinkHandler handler;
   /** Set on a framing error (event loop only): nothing more is read from the peer. */
@@ -171,22 +178,32 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
 
   /**
    * Hands queued frames to Netty, in batches, while its buffer is under the high water mark;
-   * what is left waits for {@link #channelWritabilityChanged}. Event loop only.
+   * what is left waits for {@link #channelWritabilityChanged}. Consecutive small frames are copied
+   * into one buffer (one Netty message and one {@code writev} entry for many frames: a stream of
+   * small items costs a few bytes of copying per item instead of a message each). Event loop only.
    */
   private void drain() {
     scheduled.set(false);
     boolean wasFull = !isWritable();
+    Batch batch = new Batch();
     Pending p;
     int n = 0;
     while (n < BATCH && (channel.isWritable() || !channel.isActive()) && (p = queue.poll()) != null) {
-      queuedBytes.addAndGet(-p.bytes().remaining());
-      if (channel.isActive()) {
-        write(p);
-        n++;
-      } else {
+      int size = p.bytes().remaining();
+      long stillQueued = queuedBytes.addAndGet(-size);
+      if (!channel.isActive()) {
         fail(p);
+        continue;
+      }
+      n++;
+      if (p.framed() && size <= SMALL_FRAME) {
+        batch.add(p, size, stillQueued);
+      } else {
+        batch.write(); // in order: what was batched goes first
+        write(p);
       }
     }
+    batch.write();
     if (n > 0) {
       channel.flush();
       signalProducers();
@@ -199,7 +216,59 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
     }
   }
 
+  /** Small frames copied, with their lengths, into one pooled direct buffer. Event loop only. */
+  private final class Batch {
+    private ByteBuf buf;
+    private List<CompletableFuture<Void>> written;
+
+    /** Adds a frame of {@code size} bytes; {@code stillQueued} bytes wait behind it (to size the buffer). */
+    void add(Pending p, int size, long stillQueued) {
+      if (buf != null && buf.writableBytes() < 4 + size) {
+        write();
+      }
+      if (buf == null) {
+        // room for this frame and, up to COALESCE, for those queued behind it (with some length prefixes)
+        int capacity = (int) Math.max(4L + size, Math.min(COALESCE, 4L + size + stillQueued + 256));
+        buf = channel.alloc().directBuffer(capacity);
+      }
+      buf.writeInt(size).writeBytes(p.bytes());
+      if (p.written() != null) {
+        if (written == null) {
+          written = new ArrayList<>(2);
+        }
+        written.add(p.written());
+      }
+    }
+
+    /** Writes what was added, if anything (not flushed). */
+    void write() {
+      if (buf == null) {
+        return;
+      }
+      ChannelPromise promise;
+      if (written == null) {
+        promise = channel.voidPromise();
+      } else if (written.size() == 1) {
+        promise = promiseFor(written.get(0));
+      } else {
+        List<CompletableFuture<Void>> all = written;
+        promise = channel.newPromise();
+        promise.addListener(f -> {
+          for (CompletableFuture<Void> w : all) {
+            complete(w, f);
+          }
+        });
+      }
+      channel.write(buf, promise);
+      buf = null;
+      written = null;
+    }
+  }
+
   private void signalProducers() {
+    if (waitingProducers.get() == 0) {
+      return; // see awaitWritable: a producer counts itself before it looks at queuedBytes
+    }
     lock.lock();
     try {
       drained.signalAll();
@@ -208,18 +277,13 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
     }
   }
 
+  /** A large or unframed frame: written as it is (large ones in slices), not copied. */
   private void write(Pending p) {
     ByteBuffer bytes = p.bytes();
     int size = bytes.remaining();
     ChannelPromise last = p.written() == null ? channel.voidPromise() : promiseFor(p.written());
     if (!p.framed()) {
       channel.write(Unpooled.wrappedBuffer(bytes), last);
-      return;
-    }
-    if (size <= SMALL_FRAME) {
-      ByteBuf buf = channel.alloc().directBuffer(4 + size);
-      buf.writeInt(size).writeBytes(bytes);
-      channel.write(buf, last);
       return;
     }
     ByteBuf header = channel.alloc().directBuffer(4).writeInt(size);
@@ -234,14 +298,16 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
 
   private ChannelPromise promiseFor(CompletableFuture<Void> written) {
     ChannelPromise promise = channel.newPromise();
-    promise.addListener(f -> {
-      if (f.isSuccess()) {
-        written.complete(null);
-      } else {
-        written.completeExceptionally(new IOException("write failed: " + f.cause(), f.cause()));
-      }
-    });
+    promise.addListener(f -> complete(written, f));
     return promise;
+  }
+
+  private static void complete(CompletableFuture<Void> written, io.netty.util.concurrent.Future<?> f) {
+    if (f.isSuccess()) {
+      written.complete(null);
+    } else {
+      written.completeExceptionally(new IOException("write failed: " + f.cause(), f.cause()));
+    }
   }
 
   /** Fails anything still queued (after the channel closed). */
@@ -272,15 +338,17 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
 
   @Override
   public void awaitWritable() throws InterruptedException {
-    if (channel.eventLoop().inEventLoop()) {
+    if (queuedBytes.get() < writeBufferLimit || channel.eventLoop().inEventLoop()) {
       return;
     }
     lock.lock();
+    waitingProducers.incrementAndGet(); // before looking again: drain() lowers queuedBytes, then looks at this
     try {
       while (queuedBytes.get() >= writeBufferLimit && channel.isOpen()) {
         drained.await(100, TimeUnit.MILLISECONDS); // also rechecks if a signal races the check
       }
     } finally {
+      waitingProducers.decrementAndGet();
       lock.unlock();
     }
   }
