@@ -59,6 +59,9 @@ public final class SpawnBreakdown {
       recording.dump(file);
     }
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
+      if (!e.getEventType().getName().equals("dev.rpcparallel.SpawnPhase")) {
+        continue; // other events of the library that are on by default (e.g. WorkerExit)
+      }
       String worker = e.getString("worker");
       String kind = worker.substring(0, worker.lastIndexOf('-'));
       if (kind.endsWith("warmup")) {

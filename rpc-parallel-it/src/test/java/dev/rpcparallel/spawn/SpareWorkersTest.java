@@ -11,6 +11,7 @@ import dev.rpcparallel.SpawnOptions;
 import dev.rpcparallel.Worker;
 import dev.rpcparallel.fixtures.Await;
 import dev.rpcparallel.fixtures.LifecycleWorker;
+import dev.rpcparallel.fixtures.MasterServer;
 import dev.rpcparallel.fixtures.ProcFs;
 import dev.rpcparallel.fixtures.SpareMasterMain;
 import dev.rpcparallel.fixtures.TestWorker;
@@ -43,6 +44,33 @@ class SpareWorkersTest {
 
   private static long self() {
     return ProcessHandle.current().pid();
+  }
+
+  /** Inodes of the established TCP connections of process {@code pid} to local port {@code port}. */
+  private static Set<Long> connectionsTo(long pid, int port) {
+    return ProcFs.tcpSocketsOf(pid).stream().filter(s -> s.remotePort() == port && s.state().equals("01"))
+        .map(ProcFs.TcpSocket::inode).collect(Collectors.toSet());
+  }
+
+  @Test
+  void aWaitingSpareIsConnectedToTheMasterAndTheWorkerItBecomesKeepsThatConnection() throws Exception {
+    try (RpcParallel app = RpcParallel.builder().spareWorkers(1, SpawnOptions.defaults()).build()) {
+      int masterPort = MasterServer.of(app).port();
+      Await.until(SOON, "a spare to start", () -> spareProcesses(self()).size() == 1);
+      long sparePid = spareProcesses(self()).iterator().next();
+      Await.until(SOON, "the spare to connect to the master", () -> !connectionsTo(sparePid, masterPort).isEmpty());
+      Set<Long> before = connectionsTo(sparePid, masterPort);
+      assertThat(before).as("one master connection per spare").hasSize(1);
+
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 1, SpawnOptions.builder().name("pre-connected").build());
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
+        long pid = c.call(LifecycleWorker.PID);
+        assertThat(pid).isEqualTo(sparePid);
+        assertThat(connectionsTo(pid, masterPort)).as("the worker registered over the spare's connection, opening no other")
+            .isEqualTo(before);
+      }
+      app.shutdown(w).get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -12,16 +12,20 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Spare worker JVMs: started ahead with one spawn's launch (java, options, class path, env,
- * directory, output), warmed up ({@link WarmUp}) and waiting on stdin for a bootstrap. A spawn
- * whose launch is the same takes one ({@link #take}) and writes its bootstrap; a new spare is
+ * directory, output), warmed up ({@link WarmUp}), given a first bootstrap (the application and
+ * its master: the spare builds its application and connects to the master as spare {@code id}),
+ * and waiting on stdin for the second. A spawn whose launch is the same takes one ({@link #take})
+ * and writes the second bootstrap (the worker it becomes); a new spare is
  * started in the background for each one taken. Spares obey the orphan rule of every local
  * worker: EOF on stdin (the master closed it, or died) ends them. Thread-safe.
  */
@@ -35,9 +39,20 @@ final class SparePool {
   private final LaunchSpec launch;
   /** The command of the next spare (it may change: e.g. a class-data archive appeared). */
   private final java.util.function.Supplier<List<String>> command;
-  private final Deque<ChildProcess> ready = new ArrayDeque<>();
-  private final ExecutorService starter =
-      Executors.newSingleThreadExecutor(HandlerExecutors.daemonThreads("rpc-parallel-spares"));
+  /** How a spare learns its application and master (its first bootstrap), from its id. */
+  private final java.util.function.Function<UUID, byte[]> firstBootstrap;
+  private final Deque<Spare> ready = new ArrayDeque<>();
+  /** Ids of spares started and not yet exited (waiting or taken); those may connect to the master. */
+  private final Set<UUID> live = ConcurrentHashMap.newKeySet();
+  /** Ids of live spares whose master connection is open. */
+  private final Set<UUID> connected = ConcurrentHashMap.newKeySet();
+  /**
+   * How long after a spare is taken its replacement starts. A JVM's start takes about a core-second:
+   * started at once, it would compete for the CPU with the worker the spare is becoming (on two
+   * cores, the spawn took a third longer), when that worker's first calls matter most.
+   */
+  static final long REFILL_DELAY_MILLIS = 250;
+  private final ScheduledThreadPoolExecutor starter = starter();
   private int started;
   private boolean closed;
 
@@ -47,7 +62,8 @@ final class SparePool {
    * @param launch how to start a spare: env, directory, output
    * @param command the command of each spare, made when it starts (with the {@link WorkerRuntime#SPARE_PROPERTY})
    */
-  SparePool(int size, List<String> key, LaunchSpec launch, java.util.function.Supplier<List<String>> command) {
+  SparePool(int size, List<String> key, LaunchSpec launch, java.util.function.Supplier<List<String>> command,
+      java.util.function.Function<UUID, byte[]> firstBootstrap) {
     if (launch.stdout().kind() != Output.Kind.FORWARD && launch.stdout().kind() != Output.Kind.DISCARD
         || launch.stderr().kind() != Output.Kind.FORWARD && launch.stderr().kind() != Output.Kind.DISCARD) {
       throw new IllegalArgumentException("spare workers' stdout and stderr must be forwarded or discarded, not redirected to files");
@@ -56,6 +72,16 @@ final class SparePool {
     this.key = List.copyOf(key);
     this.launch = launch;
     this.command = command;
+    this.firstBootstrap = firstBootstrap;
+  }
+
+  /** A spare JVM and the id it connects to the master with (not the id of the worker it becomes). */
+  record Spare(ChildProcess process, UUID id) {}
+
+  private static ScheduledThreadPoolExecutor starter() {
+    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, HandlerExecutors.daemonThreads("rpc-parallel-spares"));
+    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // closing: no replacement is started
+    return e;
   }
 
   /** Starts the spares, in the background. */
@@ -73,6 +99,7 @@ final class SparePool {
       }
       name = "spare-" + (++started);
     }
+    UUID id = UUID.randomUUID();
     ChildProcess p;
     try {
       p = ChildProcess.start(new LaunchSpec(name, command.get(), launch.env(), launch.directory(),
@@ -81,9 +108,30 @@ final class SparePool {
       log.warn("cannot start a spare worker JVM: {}", e.toString());
       return;
     }
+    live.add(id);
+    p.exit().whenComplete((status, error) -> {
+      live.remove(id);
+      connected.remove(id);
+    });
+    // Before any spawn can take it (and write the second bootstrap): a few hundred bytes fit in the pipe.
+    p.writeStdin(firstBootstrap.apply(id));
     synchronized (this) {
-      ready.addLast(p); // even when closing: close() ends whatever is here after the starter stopped
+      ready.addLast(new Spare(p, id)); // even when closing: close() ends whatever is here after the starter stopped
     }
+  }
+
+  /** A spare's master connection opened; false if {@code id} is no live spare of this pool. */
+  boolean markConnected(UUID id) {
+    if (!live.contains(id)) {
+      return false;
+    }
+    connected.add(id);
+    return true;
+  }
+
+  /** Whether spare {@code id}'s master connection is open (see {@link #markConnected}). */
+  boolean isConnected(UUID id) {
+    return connected.contains(id);
   }
 
   /**
@@ -91,19 +139,19 @@ final class SparePool {
    * the launch differs or no spare is ready (the spawn then starts a JVM itself). Each spare
    * taken, or found dead, is replaced in the background.
    */
-  Optional<ChildProcess> take(LaunchSpec spawn, String name) {
+  Optional<Spare> take(LaunchSpec spawn, String name) {
     if (!matches(spawn)) {
       return Optional.empty();
     }
     List<ChildProcess> dead = new ArrayList<>();
-    ChildProcess found = null;
+    Spare found = null;
     synchronized (this) {
       while (!closed && found == null && !ready.isEmpty()) {
-        ChildProcess p = ready.pollFirst();
-        if (p.isAlive()) {
-          found = p;
+        Spare s = ready.pollFirst();
+        if (s.process().isAlive()) {
+          found = s;
         } else {
-          dead.add(p);
+          dead.add(s.process());
         }
       }
     }
@@ -112,10 +160,10 @@ final class SparePool {
           p.name(), p.process().exitValue(), p.lastLines());
     }
     for (int i = 0; i < dead.size() + (found != null ? 1 : 0); i++) {
-      starter.execute(this::startOne);
+      starter.schedule(this::startOne, REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
     }
     if (found != null) {
-      found.rename(name);
+      found.process().rename(name);
     }
     return Optional.ofNullable(found);
   }
@@ -132,10 +180,10 @@ final class SparePool {
    * stdin, on which they exit with status 0 (once their warm-up is over).
    */
   void beginClose() {
-    List<ChildProcess> waiting;
+    List<ChildProcess> waiting = new ArrayList<>();
     synchronized (this) {
       closed = true;
-      waiting = new ArrayList<>(ready);
+      ready.forEach(s -> waiting.add(s.process()));
     }
     starter.shutdown();
     for (ChildProcess p : waiting) {
@@ -150,9 +198,9 @@ final class SparePool {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<ChildProcess> all;
+    List<ChildProcess> all = new ArrayList<>();
     synchronized (this) {
-      all = new ArrayList<>(ready); // including any started while closing
+      ready.forEach(s -> all.add(s.process())); // including any started while closing
       ready.clear();
     }
     for (ChildProcess p : all) {
@@ -166,8 +214,8 @@ final class SparePool {
   /** For the JVM's shutdown hook: kills every spare at once. */
   synchronized void killNow() {
     closed = true;
-    for (ChildProcess p : ready) {
-      p.process().destroyForcibly();
+    for (Spare s : ready) {
+      s.process().process().destroyForcibly();
     }
   }
 }

@@ -84,6 +84,8 @@ public final class Spawner implements MasterSpec.Registry {
   private final java.util.Map<String, HandleData> masters = new java.util.HashMap<>();
   private Thread shutdownHook;
   private volatile SparePool spares;
+  /** Children made from spares: spare id (the id of its master connection) to child id. */
+  private final Map<UUID, UUID> spareChildren = new java.util.concurrent.ConcurrentHashMap<>();
 
   Spawner(Engine engine) {
     this.engine = engine;
@@ -148,8 +150,12 @@ public final class Spawner implements MasterSpec.Registry {
     SpawnOptions spareOptions = options.toBuilder()
         .addJvmOptions("-D" + WorkerRuntime.SPARE_PROPERTY + "=true").build();
     LaunchSpec launch = new LaunchSpec("spare", List.of(), options.env(), dir, output(options.stdout()), output(options.stderr()), true);
+    HandleData master = master();
     SparePool pool = new SparePool(count, command.subList(0, command.size() - 1), launch,
-        () -> spareOptions.launcher().command(javaCommand(spareOptions, Object.class, ClassData.MAP_ONLY)));
+        () -> spareOptions.launcher().command(javaCommand(spareOptions, Object.class, ClassData.MAP_ONLY)),
+        spareId -> new BootstrapConfig(engine.secret(), engine.settings(), master, spareId, Optional.empty(), "", new byte[0],
+            mode(options.shutdownOn()), options.connectionTimeout(), options.listenAddress().orElse("127.0.0.1"),
+            options.advertiseAddress().orElse("")).toStdin());
     addShutdownHook();
     spares = pool;
     pool.start();
@@ -218,18 +224,28 @@ public final class Spawner implements MasterSpec.Registry {
     Child child = new Child(id, name, options.shutdownOn(),
         options.onFailure().orElse(e -> log.error("worker {} failed", name, e)));
     ChildProcess process;
+    SparePool s = spares;
+    Optional<SparePool.Spare> spare;
     try {
-      SparePool s = spares;
-      Optional<ChildProcess> spare = foreground || remote.isPresent() || s == null ? Optional.empty()
+      spare = foreground || remote.isPresent() || s == null ? Optional.empty()
           : s.take(new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass(), ClassData.NONE)), launch.env(),
               launch.directory(), launch.stdout(), launch.stderr(), launch.newSession()), name);
-      process = spare.isPresent() ? spare.get()
+      process = spare.isPresent() ? spare.get().process()
           : foreground ? ChildProcess.startForeground(launch) : ChildProcess.start(launch);
     } catch (IOException e) {
       throw new RpcParallelException(Kind.SPAWN_FAILED,
           "cannot start worker " + name + " (" + launch.command().get(0) + "): " + e.getMessage(), e);
     }
+    if (spare.isPresent()) {
+      // The spare's master connection (if open) carries its own id: its calls are this child's.
+      UUID spareId = spare.get().id();
+      spareChildren.put(spareId, id);
+      process.exit().whenComplete((status, error) -> spareChildren.remove(spareId));
+    }
     children.add(id, process, child);
+    if (spare.isPresent() && s.isConnected(spare.get().id())) {
+      child.connected.complete(null); // else connected() completes it when the spare's connection opens
+    }
     trace.processStarted(process);
     process.writeStdinInBackground(stdin);
     try {
@@ -427,15 +443,27 @@ public final class Spawner implements MasterSpec.Registry {
 
   // ---- the master server's registry ----
 
+  /** The child of master connection {@code id}: a child's id, or the id of the spare it was made from. */
+  private Optional<ChildRegistry.Entry<Child>> child(UUID id) {
+    Optional<ChildRegistry.Entry<Child>> e = children.get(id);
+    if (e.isPresent()) {
+      return e;
+    }
+    UUID made = spareChildren.get(id);
+    return made == null ? Optional.empty() : children.get(made);
+  }
+
   private Optional<Child> pending(UUID id) {
-    return children.get(id).map(ChildRegistry.Entry::attachment).filter(c -> !c.abandoned);
+    return child(id).map(ChildRegistry.Entry::attachment).filter(c -> !c.abandoned);
   }
 
   @Override
   public boolean connected(UUID id, ConnectionContext connection) {
+    SparePool s = spares;
+    boolean spare = s != null && s.markConnected(id); // a spare, waiting or just taken
     Optional<Child> c = pending(id);
     c.ifPresent(child -> child.connected.complete(null));
-    return c.isPresent();
+    return c.isPresent() || spare;
   }
 
   @Override
@@ -454,7 +482,7 @@ public final class Spawner implements MasterSpec.Registry {
 
   @Override
   public void failed(UUID id, String worker, RemoteFailure error) {
-    children.get(id).map(ChildRegistry.Entry::attachment).ifPresent(child -> {
+    child(id).map(ChildRegistry.Entry::attachment).ifPresent(child -> {
       if (child.failureReported.compareAndSet(false, true)) {
         RemoteException cause = Errors.remote(error);
         RpcParallelException e = new RpcParallelException(Kind.WORKER_FAILED,

@@ -26,7 +26,6 @@ import java.util.function.Function;
  * the master shows in the spawn error) and ends the JVM with status 254.
  */
 public final class WorkerRuntime {
-  /** What the worker's own application is built from. */
   /**
    * What the worker's own application is built from.
    *
@@ -83,14 +82,21 @@ public final class WorkerRuntime {
    */
   public static int run(Function<AppParams, Engine> makeApp) {
     boolean spare = Boolean.getBoolean(SPARE_PROPERTY);
+    java.io.PushbackInputStream in = new java.io.PushbackInputStream(System.in, 1);
+    Prepared prepared = null;
     if (spare) {
       WarmUp.run(makeApp);
+      Optional<Prepared> p = prepare(in, makeApp);
+      if (p.isEmpty()) {
+        return 0; // a spare the master never needed: it closed our stdin
+      }
+      prepared = p.get();
     }
     BootstrapConfig config;
     try {
-      java.io.PushbackInputStream in = new java.io.PushbackInputStream(System.in, 1);
       int first = in.read();
       if (first < 0 && spare) {
+        prepared.close();
         return 0; // a spare the master never needed: it closed our stdin
       }
       if (first >= 0) {
@@ -103,12 +109,80 @@ public final class WorkerRuntime {
     }
     WorkerRuntime rt = new WorkerRuntime(config);
     try {
-      rt.engine = makeApp.apply(new AppParams(config.settings(), config.secret(), config.listen(), advertiseHost(config)));
+      if (prepared != null && prepared.fits(config)) {
+        rt.engine = prepared.engine;
+        rt.master = prepared.master; // may be null: start() opens one
+      } else {
+        if (prepared != null) {
+          prepared.close();
+        }
+        rt.engine = makeApp.apply(appParams(config));
+      }
       return rt.start();
     } catch (Throwable t) {
       t.printStackTrace(rt.err);
       return rt.startupFailed(t.toString());
     }
+  }
+
+  private static AppParams appParams(BootstrapConfig config) {
+    return new AppParams(config.settings(), config.secret(), config.listen(), advertiseHost(config));
+  }
+
+  /**
+   * What a spare makes while it waits, from the first of its two bootstraps (the application's
+   * secret, settings and master; no spec yet): its application and its connection to the master,
+   * opened as spare {@code spareId}. The second bootstrap (the worker it becomes) uses both if it
+   * names the same application, master and addresses; else they are closed and made anew.
+   */
+  private record Prepared(BootstrapConfig first, Engine engine, ConnectionImpl<MasterSpec> master) {
+    boolean fits(BootstrapConfig c) {
+      return engine != null && java.util.Arrays.equals(c.secret(), first.secret()) && c.settings().equals(first.settings())
+          && c.master().id().equals(first.master().id()) && c.master().host().equals(first.master().host())
+          && c.master().port() == first.master().port() && c.listen().equals(first.listen())
+          && c.advertise().equals(first.advertise());
+    }
+
+    void close() {
+      try {
+        if (engine != null) {
+          engine.close();
+        }
+      } catch (RuntimeException e) {
+        // nothing more to do
+      }
+    }
+  }
+
+  /**
+   * Reads a spare's first bootstrap and prepares for the second; empty on EOF (the master does
+   * not need this spare). A failure to connect leaves the connection to the second bootstrap.
+   */
+  private static Optional<Prepared> prepare(java.io.PushbackInputStream in, Function<AppParams, Engine> makeApp) {
+    BootstrapConfig first;
+    try {
+      int b = in.read();
+      if (b < 0) {
+        return Optional.empty();
+      }
+      in.unread(b);
+      first = BootstrapConfig.fromStdin(in);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // EOF inside it: the master is gone
+    }
+    Engine engine;
+    try {
+      engine = makeApp.apply(appParams(first));
+    } catch (RuntimeException e) {
+      return Optional.of(new Prepared(first, null, null)); // the worker it becomes tries again, and reports
+    }
+    ConnectionImpl<MasterSpec> master = null;
+    try {
+      master = Errors.await(engine.open(engine.handles().worker(first.master()), Codecs.UUID.toBytes(first.workerId()), false));
+    } catch (RuntimeException e) {
+      // the worker it becomes opens its own
+    }
+    return Optional.of(new Prepared(first, engine, master));
   }
 
   /** The configured advertise host; else the listen address, or for a wildcard one the address on the route to the master. */
@@ -124,8 +198,10 @@ public final class WorkerRuntime {
 
   private int start() throws Exception {
     watchStdin();
-    Worker<MasterSpec> masterHandle = engine.handles().worker(config.master());
-    master = Errors.await(engine.open(masterHandle, Codecs.UUID.toBytes(config.workerId()), false));
+    if (master == null || master.isClosed()) {
+      Worker<MasterSpec> masterHandle = engine.handles().worker(config.master());
+      master = Errors.await(engine.open(masterHandle, Codecs.UUID.toBytes(config.workerId()), false));
+    }
     master.closedOnLinkThread().thenAccept(policy::masterConnectionClosed);
     Thread.setDefaultUncaughtExceptionHandler((thread, error) -> backgroundFailure(thread, error));
     WorkerSpec<?, ?, ?, ?> spec = instantiate(config.specClass());

@@ -147,6 +147,21 @@ public final class ChildProcess {
    * (a wrapper that does not pass stdin through) cannot block the caller. The write fails, quietly,
    * once the child is gone.
    */
+  /**
+   * Writes {@code bytes} to the child's stdin on the calling thread: for a few bytes (up to the
+   * pipe's buffer, 64 KiB on Linux), which never wait for the child to read. A child that died
+   * meanwhile is left to its exit status.
+   */
+  public void writeStdin(byte[] bytes) {
+    try {
+      OutputStream out = process.getOutputStream();
+      out.write(bytes);
+      out.flush();
+    } catch (IOException e) {
+      // the child died at once; its exit status and output tell why
+    }
+  }
+
   public void writeStdinInBackground(byte[] bytes) {
     Thread t = new Thread(() -> {
       try {
