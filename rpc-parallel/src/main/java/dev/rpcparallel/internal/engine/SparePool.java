@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -129,6 +130,11 @@ final class SparePool {
     return true;
   }
 
+  /** Spare {@code id}'s master connection closed. */
+  void markDisconnected(UUID id) {
+    connected.remove(id);
+  }
+
   /** Whether spare {@code id}'s master connection is open (see {@link #markConnected}). */
   boolean isConnected(UUID id) {
     return connected.contains(id);
@@ -159,8 +165,12 @@ final class SparePool {
       log.warn("spare worker JVM {} exited while it waited (status {}); its last lines: {}",
           p.name(), p.process().exitValue(), p.lastLines());
     }
-    for (int i = 0; i < dead.size() + (found != null ? 1 : 0); i++) {
-      starter.schedule(this::startOne, REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    try {
+      for (int i = 0; i < dead.size() + (found != null ? 1 : 0); i++) {
+        starter.schedule(this::startOne, REFILL_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    } catch (RejectedExecutionException e) {
+      // closing meanwhile: no replacement; the spare taken is the spawn's child now, ended with the others
     }
     if (found != null) {
       found.process().rename(name);

@@ -461,6 +461,9 @@ public final class Spawner implements MasterSpec.Registry {
   public boolean connected(UUID id, ConnectionContext connection) {
     SparePool s = spares;
     boolean spare = s != null && s.markConnected(id); // a spare, waiting or just taken
+    if (spare) {
+      connection.onClose(reason -> s.markDisconnected(id)); // a spawn that takes it then waits for a new one
+    }
     Optional<Child> c = pending(id);
     c.ifPresent(child -> child.connected.complete(null));
     return c.isPresent() || spare;

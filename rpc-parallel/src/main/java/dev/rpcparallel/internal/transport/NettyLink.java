@@ -197,7 +197,7 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
       }
       n++;
       if (p.framed() && size <= SMALL_FRAME) {
-        batch.add(p, size, stillQueued);
+        batch.add(p, size, Math.min(stillQueued, (long) (BATCH - n) * (4 + size)));
       } else {
         batch.write(); // in order: what was batched goes first
         write(p);
@@ -221,14 +221,18 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
     private ByteBuf buf;
     private List<CompletableFuture<Void>> written;
 
-    /** Adds a frame of {@code size} bytes; {@code stillQueued} bytes wait behind it (to size the buffer). */
-    void add(Pending p, int size, long stillQueued) {
+    /**
+     * Adds a frame of {@code size} bytes; about {@code behind} bytes may follow it in this drain (to
+     * size the buffer: Netty's outbound buffer, and so the write-buffer limit, counts a buffer's
+     * readable bytes, not its capacity, so capacity must not run far ahead of what is written).
+     */
+    void add(Pending p, int size, long behind) {
       if (buf != null && buf.writableBytes() < 4 + size) {
         write();
       }
       if (buf == null) {
-        // room for this frame and, up to COALESCE, for those queued behind it (with some length prefixes)
-        int capacity = (int) Math.max(4L + size, Math.min(COALESCE, 4L + size + stillQueued + 256));
+        // room for this frame and, up to COALESCE, for those behind it (with a few length prefixes)
+        int capacity = (int) Math.max(4L + size, Math.min(COALESCE, 4L + size + behind + 64));
         buf = channel.alloc().directBuffer(capacity);
       }
       buf.writeInt(size).writeBytes(p.bytes());

@@ -73,7 +73,17 @@ final class SessionHarness implements AutoCloseable {
   }
 
   SessionHarness method(String name, FunctionKind kind, Function<IncomingCall, Runnable> accept) {
+    return method(name, kind, false, accept);
+  }
+
+  /** A method whose work runs on the link's thread ({@code Implementations.directRpc}) if {@code direct}. */
+  SessionHarness method(String name, FunctionKind kind, boolean direct, Function<IncomingCall, Runnable> accept) {
     methods.add(new ServerMethod() {
+      @Override
+      public boolean direct() {
+        return direct;
+      }
+
       @Override
       public String name() {
         return name;

@@ -239,6 +239,50 @@ class SessionTest {
   }
 
   /**
+   * A direct rpc that arrives while a one-way of its connection is being handled waits behind it
+   * (on a handler thread); one that arrives when none is runs on the link's thread. The method's
+   * {@code accept} runs on the link's thread as the call arrives: the test knows the call is there
+   * before it lets the one-way finish.
+   */
+  @Test
+  void aDirectCallArrivingWhileAOneWayIsHandledRunsAfterItAndOtherwiseOnTheLinkThread() throws Exception {
+    java.util.concurrent.CountDownLatch oneWayStarted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch directArrived = new java.util.concurrent.CountDownLatch(1);
+    List<String> order = new CopyOnWriteArrayList<>();
+    h.method("slow", FunctionKind.ONE_WAY, call -> () -> {
+      oneWayStarted.countDown();
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      order.add("one-way");
+    });
+    h.method("direct", FunctionKind.RPC, true, call -> {
+      directArrived.countDown();
+      return () -> {
+        order.add("direct");
+        call.reply(Codecs.STRING, Thread.currentThread().getName());
+      };
+    });
+    h.open();
+    h.client.send("slow", sig("slow"), Codecs.VOID, null);
+    assertThat(oneWayStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<String> behind = h.client.call("direct", sig("direct"), Codecs.VOID, null, Codecs.STRING);
+    assertThat(directArrived.await(10, TimeUnit.SECONDS)).as("the direct call reached the server").isTrue();
+    assertThat(order).as("it did not run while the one-way waits").isEmpty();
+    gate.countDown();
+    String behindThread = await(behind);
+    assertThat(order).containsExactly("one-way", "direct");
+
+    String alone = await(h.client.call("direct", sig("direct"), Codecs.VOID, null, Codecs.STRING));
+    // The harness's in-memory links deliver inline: the server's link thread is the sender's.
+    assertThat(alone).as("with no one-way being handled: the link's thread").isEqualTo(Thread.currentThread().getName());
+    assertThat(behindThread).as("behind a one-way: a handler thread").isNotEqualTo(alone);
+  }
+
+  /**
    * One-way messages queued behind a slow handler count in the read buffer: past its limit the
    * server stops reading (the rest waits in the link, as it would in TCP), and everything is
    * handled, in order, once the handler goes on.
