@@ -19,14 +19,17 @@ import java.time.Duration;
  * {@link #spawnFailed}) run on the thread that spawns (the caller's, or a library thread for the
  * {@code Async} forms); {@link #workerExited} on the library thread that sees the process exit;
  * {@link #connectionOpened} on the handler executor, before {@code connect} returns (or its
- * future completes); {@link #connectionClosed} and the {@link #callFinished} of most calls on an
- * I/O thread; {@link #callStarted} on the caller's thread. Methods may run on several threads at
+ * future completes); {@link #connectionClosed} and the {@link #callFinished} of rpc, one-way and
+ * reverse-pipe calls on an I/O thread (or the handler executor); the {@link #callFinished} of
+ * pipe and state-rpc calls on the thread that reads their stream to its end or closes it (a
+ * stream closed before its end finishes with no failure); {@link #callStarted} on the caller's
+ * thread. Methods may run on several threads at
  * once, so an implementation must be thread-safe. Above all it must be quick and must never
  * block: it runs on I/O threads, which serve every connection of the instance. Hand slow work
  * (writing to a file, a network exporter) to a thread of your own.
  *
- * <p><b>Failures</b>: an exception a method throws is caught and logged (at most a few lines a
- * minute, WARN, logger {@code dev.rpcparallel.EventListener}); it never reaches the library's
+ * <p><b>Failures</b>: an exception or error a method throws is caught and logged (WARN, logger
+ * {@code dev.rpcparallel.EventListener}, at most 10 lines a minute); it never reaches the library's
  * caller nor changes what the library does.
  *
  * <p><b>Order</b>: for one spawn, {@link #spawnStarted} comes first, then {@link
@@ -74,7 +77,9 @@ public abstract class EventListener {
   protected EventListener() {}
 
   /**
-   * A spawn began, before anything was checked or started.
+   * A spawn began: after the instance was checked (open, not in-memory, options valid), before
+   * anything of the spawn was checked or started. A spawn refused by those first checks reports
+   * nothing.
    *
    * @param name the worker's name ({@link SpawnOptions#name()}), or its id if it has none
    */

@@ -11,7 +11,8 @@ package dev.rpcparallel;
  * IllegalArgumentException}.
  *
  * <p><b>Threading</b>: the table is filled once, by the thread that calls {@code implement};
- * handlers then run on the application's handler threads, concurrently.
+ * handlers then run on the application's handler threads, concurrently, except {@link #directRpc}
+ * handlers, which usually run on the connection's I/O thread.
  *
  * <p>Functions are matched to a worker by name and signature; the table accepts functions of any
  * worker type, but only those declared for {@code W} can be called through a {@code
@@ -26,8 +27,9 @@ public interface Implementations<S, T> {
   @FunctionalInterface
   interface RpcHandler<S, T, Q, R> {
     /**
-     * Answers one call, on a handler thread: the returned value is the response. An exception
-     * fails the call with a {@link RemoteException} at the caller.
+     * Answers one call, on a handler thread (or, bound with {@link #directRpc}, usually on the
+     * connection's I/O thread): the returned value is the response. An exception fails the call
+     * with a {@link RemoteException} at the caller.
      */
     R handle(S workerState, T connectionState, Q query) throws Exception;
   }
@@ -100,7 +102,11 @@ public interface Implementations<S, T> {
    * <p>Only for short handlers that never block: no calls to other workers, no I/O, no waiting
    * for locks or futures, no long computation. While a direct handler runs, every connection
    * served by the same I/O thread waits, heartbeats included, so a handler that blocks for
-   * longer than the heartbeat timeout makes peers drop their connections. Everything else is as
+   * longer than the heartbeat timeout makes peers drop their connections (a spawned worker
+   * whose master connection is dropped exits), and a handler that waits for a call over a
+   * connection served by that same thread never gets its answer. Nothing detects a blocking
+   * direct handler. In an {@code inMemory()} application the "I/O thread" is the connection's
+   * link executor. Everything else is as
    * for {@link #rpc}: an exception fails the call with a {@link RemoteException}; the call counts
    * in {@code maxConcurrentCalls}; when the caller is not reading its responses, the call waits
    * (then on a handler thread) like any other; a call arriving after one-way messages of the

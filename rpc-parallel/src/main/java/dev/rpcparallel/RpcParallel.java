@@ -393,31 +393,43 @@ public final class RpcParallel implements AutoCloseable {
 
     /**
      * Keeps {@code count} spare worker JVMs, started with {@code options} when the instance is
-     * built, warmed up and waiting, so that a {@link RpcParallel#spawn spawn} takes one instead of
-     * starting a JVM: the spare reads the spawn's bootstrap, loads the spec class, runs {@code
-     * initWorkerState} and answers in milliseconds rather than the few hundred a JVM takes to
-     * start. Each spare taken is replaced in the background. Default: no spares.
+     * built, so that a {@link RpcParallel#spawn spawn} takes one instead of starting a JVM. All
+     * start at once, in the background; each then warms itself up, builds its application and
+     * connects to this instance's master server, and is <em>ready</em> from then on (a
+     * core-second or more after it started). A spawn takes the oldest ready spare: the spare
+     * reads the spawn's bootstrap, loads the spec class, runs {@code initWorkerState} and
+     * registers over the connection it already has, in tens of milliseconds rather than the few
+     * hundred a JVM takes to start (docs/PERFORMANCE.md). A spawn that finds no ready spare starts
+     * a JVM of its own. Each spare taken is replaced by a new one, started 250 ms later; a spare
+     * found dead when a spawn looks is replaced too (and logged at WARN), but one that could not
+     * be started is not retried until then. Nothing waits for the spares: {@link #build()}
+     * returns at once. Default: no spares.
      *
      * <p>A spawn takes a spare only when its options start the same process: the same local
      * launcher, {@code javaExecutable}, {@code jvmOptions}, {@code extraClasspath}, {@code
      * mainClass}, {@code env} and {@code workingDirectory}, and {@code stdout} and {@code stderr}
      * both as the spares' (forwarded or discarded: spares cannot redirect to files); and the spec
      * class must load from the master's class path. Its name, timeouts, {@code shutdownOn},
-     * addresses, {@code onFailure} and init argument may be anything. Other spawns, remote ones
-     * and {@link RpcParallel#spawnInForeground} start a JVM as usual. A worker made from a spare
-     * shows {@code -Ddev.rpcparallel.spare=true} and no name in {@code ps}.
+     * {@code classDataSharing}, {@code onFailure} and init argument may be anything (spares map
+     * the class-data archive if there is one, but never write it). So may its listen and
+     * advertise addresses, but if they differ from {@code options}' the spare drops the
+     * application and connection it prepared and makes them anew, as a new JVM does. Other
+     * spawns, remote ones and {@link RpcParallel#spawnInForeground} start a JVM as usual. A
+     * worker made from a spare shows {@code -Ddev.rpcparallel.spare=true} in {@code ps}, and the
+     * spares' name if {@code options} has one. The spawn's timeouts count from the spawn call.
      *
      * <p>Spares follow the orphan rule of every local worker: end of file on stdin ends them,
-     * with status 0. So they exit when {@link RpcParallel#close()} closes their stdin, and when
+     * with status 0 (once their warm-up is over). So they exit when {@link RpcParallel#close()}
+     * closes their stdin (it waits for them up to its grace period, then kills them), and when
      * the master JVM dies, however it dies; a shutdown hook kills them too. Each costs what an
-     * idle worker does (about 60–100 MiB of memory, see docs/PERFORMANCE.md), plus the CPU of its
-     * start-up and warm-up, which runs in the background.
+     * idle worker does (about 60–100 MiB of memory, see docs/PERFORMANCE.md) plus one idle,
+     * heartbeating connection to the master, and the CPU of its start-up and warm-up.
+     *
+     * <p>{@link #build()} throws {@link IllegalArgumentException} if {@code options} name a
+     * remote launcher, and {@link IllegalStateException} for an {@link #inMemory()} instance.
      *
      * @param count how many spares to keep (0 for none)
      * @param options how to start them: a spawn with equal options (see above) takes a spare
-     * <p>{@link #build()} then throws {@link IllegalArgumentException} if {@code options} name a
-     * remote launcher, and {@link IllegalStateException} for an {@link #inMemory()} instance.
-     *
      * @throws IllegalArgumentException if {@code count} is negative, or {@code options} redirect
      *     {@code stdout} or {@code stderr} to a file
      */

@@ -151,6 +151,14 @@ public final class SpawnBench {
           }
         }
         double ms = (System.nanoTime() - t0) / 1e6;
+        if (failure == null && settleMs > 0) {
+          for (Connection<BenchWorker> c : cs) { // untimed: a spawn takes only a ready spare
+            if (!SpawnBreakdown.fromSpare(c.call(BenchWorker.PROBE)[0])) {
+              failure = new IllegalStateException("a spawn of " + name + " did not take a spare: raise --spare-settle-ms");
+              break;
+            }
+          }
+        }
         double rss = Double.NaN;
         double cpu = Double.NaN;
         try {

@@ -95,6 +95,10 @@ public final class SpawnBreakdown {
       long t2 = System.nanoTime();
       c.call(BenchWorker.ECHO, new byte[] {1});
       long t3 = System.nanoTime();
+      if (kind.startsWith("spare") && !fromSpare(c.call(BenchWorker.PROBE)[0])) {
+        // A spawn takes only a ready spare: with too short a settle time this one was a new JVM.
+        throw new IllegalStateException("spawn " + kind + "-" + i + " did not take a spare: raise --spare-settle-ms");
+      }
       steps.computeIfAbsent("caller: spawn returned", k -> new ArrayList<>()).add((t1 - t0) / 1e6);
       steps.computeIfAbsent("caller: connect", k -> new ArrayList<>()).add((t2 - t1) / 1e6);
       steps.computeIfAbsent("caller: first call", k -> new ArrayList<>()).add((t3 - t2) / 1e6);
@@ -103,6 +107,12 @@ public final class SpawnBreakdown {
       app.shutdown(w).get(30, TimeUnit.SECONDS);
       app.onExit(w).get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Whether process {@code pid} was started as a spare (its command line says so). */
+  static boolean fromSpare(long pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().arguments())
+        .map(a -> List.of(a).contains("-Ddev.rpcparallel.spare=true")).orElse(false);
   }
 
   private static double median(List<Double> values) {

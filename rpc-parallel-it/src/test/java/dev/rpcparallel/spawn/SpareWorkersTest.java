@@ -14,6 +14,7 @@ import dev.rpcparallel.fixtures.LifecycleWorker;
 import dev.rpcparallel.fixtures.MasterServer;
 import dev.rpcparallel.fixtures.ProcFs;
 import dev.rpcparallel.fixtures.SpareMasterMain;
+import dev.rpcparallel.fixtures.Spares;
 import dev.rpcparallel.fixtures.TestWorker;
 import dev.rpcparallel.testing.NoLeaks;
 import java.io.BufferedReader;
@@ -33,23 +34,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(120)
 @ExtendWith(NoLeaks.class)
 class SpareWorkersTest {
-  private static final String SPARE_FLAG = "-Ddev.rpcparallel.spare=true";
+  private static final String SPARE_FLAG = Spares.FLAG;
   private static final Duration SOON = Duration.ofSeconds(30);
 
-  /** Pids of the children of {@code parent} started as spares (waiting, or become workers). */
   private static Set<Long> spareProcesses(long parent) {
-    return ProcFs.childrenOf(parent).stream().map(ProcFs.Child::pid).filter(ProcFs::running)
-        .filter(pid -> ProcFs.commandLine(pid).contains(SPARE_FLAG)).collect(Collectors.toSet());
+    return Spares.processes(parent);
   }
 
   private static long self() {
     return ProcessHandle.current().pid();
   }
 
-  /** Inodes of the established TCP connections of process {@code pid} to local port {@code port}. */
   private static Set<Long> connectionsTo(long pid, int port) {
-    return ProcFs.tcpSocketsOf(pid).stream().filter(s -> s.remotePort() == port && s.state().equals("01"))
-        .map(ProcFs.TcpSocket::inode).collect(Collectors.toSet());
+    return Spares.connectionsTo(pid, port);
   }
 
   @Test
@@ -58,7 +55,7 @@ class SpareWorkersTest {
       int masterPort = MasterServer.of(app).port();
       Await.until(SOON, "a spare to start", () -> spareProcesses(self()).size() == 1);
       long sparePid = spareProcesses(self()).iterator().next();
-      Await.until(SOON, "the spare to connect to the master", () -> !connectionsTo(sparePid, masterPort).isEmpty());
+      Await.until(SOON, "the spare to be ready", () -> Spares.ready(app) == 1);
       Set<Long> before = connectionsTo(sparePid, masterPort);
       assertThat(before).as("one master connection per spare").hasSize(1);
 
@@ -76,7 +73,7 @@ class SpareWorkersTest {
   @Test
   void aMatchingSpawnTakesASpareWhichIsReplaced() throws Exception {
     try (RpcParallel app = RpcParallel.builder().spareWorkers(2, SpawnOptions.defaults()).build()) {
-      Await.until(SOON, "2 spares to start", () -> spareProcesses(self()).size() == 2);
+      Await.until(SOON, "2 spares to be ready", () -> Spares.ready(app) == 2);
       Set<Long> before = spareProcesses(self());
 
       Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 7, SpawnOptions.builder().name("made-from-spare").build());
@@ -86,8 +83,7 @@ class SpareWorkersTest {
         assertThat(c.call(LifecycleWorker.SUM, 5)).isEqualTo(10);
       }
       assertThat(before).as("the worker is one of the spares that were waiting").contains(pid);
-      Await.until(SOON, "a new spare to replace the one taken",
-          () -> spareProcesses(self()).stream().filter(p -> p != pid).count() == 2);
+      Await.until(SOON, "a new spare to replace the one taken, ready", () -> Spares.ready(app) == 2);
 
       // Another spec, from a replacement spare: its init argument and connection argument arrive.
       Worker<TestWorker> t = app.spawn(new TestWorker(), 7, SpawnOptions.builder().name("test-from-spare").build());
@@ -112,9 +108,23 @@ class SpareWorkersTest {
   }
 
   @Test
+  void aSpawnThatFindsNoReadySpareStartsItsOwnJvm() throws Exception {
+    try (RpcParallel app = RpcParallel.builder().spareWorkers(1, SpawnOptions.defaults()).build()) {
+      // At once: the spare's JVM is still starting (it is ready a second or more later).
+      Worker<LifecycleWorker> w = app.spawn(new LifecycleWorker(), 1, SpawnOptions.builder().name("own-jvm").build());
+      try (Connection<LifecycleWorker> c = app.connect(w)) {
+        long pid = c.call(LifecycleWorker.PID);
+        assertThat(ProcFs.commandLine(pid)).as("not a spare").doesNotContain(SPARE_FLAG);
+      }
+      Await.until(SOON, "the spare, left waiting, to be ready", () -> Spares.ready(app) == 1);
+      app.shutdown(w).get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aWorkerMadeFromASpareFailsLikeAnyOther() {
     try (RpcParallel app = RpcParallel.builder().spareWorkers(1, SpawnOptions.defaults()).build()) {
-      Await.until(SOON, "the spare to start", () -> spareProcesses(self()).size() == 1);
+      Await.until(SOON, "the spare to be ready", () -> Spares.ready(app) == 1);
       Set<Long> spares = spareProcesses(self());
       assertThatThrownBy(() -> app.spawn(new LifecycleWorker(), -1, SpawnOptions.builder().name("boom-from-spare").build()))
           .isInstanceOf(RpcParallelException.class)

@@ -130,6 +130,11 @@ final class SparePool {
     return true;
   }
 
+  /** How many waiting spares are ready (alive and connected to the master): what a spawn can take now. */
+  synchronized int readyCount() {
+    return (int) ready.stream().filter(s -> s.process().isAlive() && connected.contains(s.id())).count();
+  }
+
   /** Spare {@code id}'s master connection closed. */
   void markDisconnected(UUID id) {
     connected.remove(id);
@@ -141,7 +146,7 @@ final class SparePool {
   }
 
   /**
-   * A live spare for a spawn whose launch (without class-data cache options) is {@code spawn}, renamed {@code name}, or empty if
+   * A ready spare (alive, warmed up, connected to the master) for a spawn whose launch (without class-data cache options) is {@code spawn}, renamed {@code name}, or empty if
    * the launch differs or no spare is ready (the spawn then starts a JVM itself). Each spare
    * taken, or found dead, is replaced in the background.
    */
@@ -152,12 +157,17 @@ final class SparePool {
     List<ChildProcess> dead = new ArrayList<>();
     Spare found = null;
     synchronized (this) {
-      while (!closed && found == null && !ready.isEmpty()) {
-        Spare s = ready.pollFirst();
-        if (s.process().isAlive()) {
-          found = s;
-        } else {
+      // The oldest ready spare: warmed up and connected to the master. One still starting is left
+      // where it is: its start and warm-up (a core-second or more) would make the spawn slower
+      // than a JVM of its own.
+      for (java.util.Iterator<Spare> it = ready.iterator(); !closed && found == null && it.hasNext(); ) {
+        Spare s = it.next();
+        if (!s.process().isAlive()) {
+          it.remove();
           dead.add(s.process());
+        } else if (connected.contains(s.id())) {
+          it.remove();
+          found = s;
         }
       }
     }

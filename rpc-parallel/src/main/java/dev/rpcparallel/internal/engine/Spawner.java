@@ -91,6 +91,12 @@ public final class Spawner implements MasterSpec.Registry {
     this.engine = engine;
   }
 
+  /** How many spare workers a spawn could take now (0 without spares); for tests and diagnostics. */
+  public int readySpares() {
+    SparePool s = spares;
+    return s == null ? 0 : s.readyCount();
+  }
+
   /** The master server for local workers, if a spawn started it (for tests that attack it). */
   public synchronized Optional<HandleData> localMasterServer() {
     return Optional.ofNullable(masters.get(""));

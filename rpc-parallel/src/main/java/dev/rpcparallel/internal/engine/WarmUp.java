@@ -13,7 +13,7 @@ import java.util.function.Function;
 /**
  * What a spare worker JVM does while it waits to be needed: it runs, inside itself, the exchange
  * a worker has with its master — an application with a throw-away secret hosts a {@link
- * MasterSpec} on loopback, connects to it, and calls it a few hundred times — then closes that
+ * MasterSpec} on loopback, connects to it 60 times, and calls it 1,200 times in all — then closes that
  * application. The classes of the transport, sessions, codecs and engine are then loaded and their
  * hot paths compiled, so the worker the spare becomes answers its first call in milliseconds.
  * Nothing of it is kept: the real application is built from the bootstrap, as in any worker.

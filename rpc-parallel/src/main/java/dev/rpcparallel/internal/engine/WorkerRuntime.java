@@ -156,7 +156,8 @@ public final class WorkerRuntime {
 
   /**
    * Reads a spare's first bootstrap and prepares for the second; empty on EOF (the master does
-   * not need this spare). A failure to connect leaves the connection to the second bootstrap.
+   * not need this spare) or if it cannot connect to the master (it is then of no use: it exits,
+   * and the pool starts another when a spawn finds it dead).
    */
   private static Optional<Prepared> prepare(java.io.PushbackInputStream in, Function<AppParams, Engine> makeApp) {
     BootstrapConfig first;
@@ -170,19 +171,18 @@ public final class WorkerRuntime {
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // EOF inside it: the master is gone
     }
-    Engine engine;
+    Engine engine = null;
     try {
       engine = makeApp.apply(appParams(first));
+      ConnectionImpl<MasterSpec> master =
+          Errors.await(engine.open(engine.handles().worker(first.master()), Codecs.UUID.toBytes(first.workerId()), false));
+      return Optional.of(new Prepared(first, engine, master));
     } catch (RuntimeException e) {
-      return Optional.of(new Prepared(first, null, null)); // the worker it becomes tries again, and reports
+      // The master never takes a spare that is not connected: end, and let the pool replace it.
+      System.err.println("rpc-parallel spare worker: cannot prepare (application, master connection): " + e);
+      new Prepared(first, engine, null).close();
+      return Optional.empty();
     }
-    ConnectionImpl<MasterSpec> master = null;
-    try {
-      master = Errors.await(engine.open(engine.handles().worker(first.master()), Codecs.UUID.toBytes(first.workerId()), false));
-    } catch (RuntimeException e) {
-      // the worker it becomes opens its own
-    }
-    return Optional.of(new Prepared(first, engine, master));
   }
 
   /** The configured advertise host; else the listen address, or for a wildcard one the address on the route to the master. */
