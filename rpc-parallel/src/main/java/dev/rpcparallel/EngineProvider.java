@@ -88,6 +88,9 @@ public abstract class EngineProvider {
 
     void shutdownAll();
 
+    /** Spare worker JVMs ready to be taken (see {@code RpcParallel.readySpareWorkers}). */
+    int readySpareWorkers();
+
     CompletableFuture<Integer> onExit(Worker<?> worker);
 
     CompletableFuture<Void> shutdown(Worker<?> worker);

@@ -203,6 +203,16 @@ public final class RpcParallel implements AutoCloseable {
     return engine.issueHandle(worker, expiresAt);
   }
 
+  /**
+   * How many spare worker JVMs ({@link Builder#spareWorkers}) a spawn could take now: started,
+   * warmed up and connected to this instance, and not taken yet. 0 without spares. For an
+   * application that wants its spares ready before a burst of spawns that must start fast (poll
+   * it), and for monitoring. Thread-safe; the answer may be stale by the time it is used.
+   */
+  public int readySpareWorkers() {
+    return engine.readySpareWorkers();
+  }
+
   /** Shuts down every live worker this instance spawned, killing those still alive after 5 s. */
   public void shutdownAll() {
     engine.shutdownAll();

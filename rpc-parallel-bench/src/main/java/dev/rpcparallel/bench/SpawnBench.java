@@ -78,8 +78,8 @@ public final class SpawnBench {
   private Path keepLogs;
   /** Diagnosis only: extra JVM options for the rpc-parallel worker (after the defaults). */
   private List<String> extraWorkerOpts = List.of();
-  /** How long to let spares warm up before a timed spawn that takes one; 0: no spare variant. */
-  private long spareSettleMs = 2500;
+  /** How long to wait, once the spares are ready, before a timed spawn that takes one; 0: no spare variant. */
+  private long spareSettleMs = 500;
   private final List<RpcParallel> closeAtEnd = new ArrayList<>();
 
   private SpawnBench(int workers) throws IOException {
@@ -112,15 +112,16 @@ public final class SpawnBench {
 
   /** With {@code classDataCache}, the library's own class-data cache (written by the warm-up run). */
   private Variant rpcParallel(String name, List<String> jvmOptions, boolean classDataCache) {
-    return rpcParallel(name, benchOptions(jvmOptions, classDataCache), app, 0);
+    return rpcParallel(name, benchOptions(jvmOptions, classDataCache), app, 0, 0);
   }
 
   /**
-   * Spawns through {@code app}; with {@code settleMs} > 0, waits that long (untimed) before, so
-   * the app's spare workers have finished their warm-up, and after, so the replacements of those
-   * taken do not warm up while the next variant is timed.
+   * Spawns through {@code app}; with {@code settleMs} > 0 (an app keeping {@code spares} spares),
+   * waits (untimed) before, until {@code n} spares are ready and {@code settleMs} more, and after,
+   * until all {@code spares} are, so the replacements of those taken do not warm up while the
+   * next variant is timed.
    */
-  private Variant rpcParallel(String name, SpawnOptions opts, RpcParallel app, long settleMs) {
+  private Variant rpcParallel(String name, SpawnOptions opts, RpcParallel app, long settleMs, int spares) {
     return new Variant() {
       @Override
       public String name() {
@@ -130,7 +131,7 @@ public final class SpawnBench {
       @Override
       public Sample run(int n, long rssDelayMs) throws Exception {
         if (settleMs > 0) {
-          Thread.sleep(settleMs);
+          SpawnBreakdown.awaitReadySpares(app, n, settleMs);
         }
         List<Future<Connection<BenchWorker>>> fs = new ArrayList<>(n);
         long t0 = System.nanoTime();
@@ -177,9 +178,8 @@ public final class SpawnBench {
           }
         }
         if (settleMs > 0) {
-          // The n replacement spares warm up now, not while the next variant is timed: each takes
-          // about a second of CPU, so n of them on 2 cores take about n / 2 of them.
-          Thread.sleep(settleMs * Math.max(1, n / 2));
+          // The n replacement spares warm up now, not while the next variant is timed.
+          SpawnBreakdown.awaitReadySpares(app, spares, settleMs);
         }
         if (failure != null) {
           throw failure;
@@ -330,7 +330,7 @@ public final class SpawnBench {
     long rssDelayMs = 2000;
     boolean appcds = true;
     boolean diag = false;
-    long spareSettle = 2500;
+    long spareSettle = 500;
     int spareSamples = 0;
     Path out = null;
     Path keepLogs = null;
@@ -396,7 +396,7 @@ public final class SpawnBench {
     SpawnOptions spareOptions = benchOptions(LIB_DEFAULT_OPTS, true);
     RpcParallel withSpares = RpcParallel.builder().spareWorkers(1, spareOptions).build();
     closeAtEnd.add(withSpares);
-    Variant v = rpcParallel("spare", spareOptions, withSpares, settleMs);
+    Variant v = rpcParallel("spare", spareOptions, withSpares, settleMs, 1);
     v.run(1, 0); // untimed: starts the master server
     List<Double> ms = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
@@ -433,7 +433,7 @@ public final class SpawnBench {
       SpawnOptions spareOptions = benchOptions(LIB_DEFAULT_OPTS, true);
       withSpares = RpcParallel.builder().spareWorkers(workers, spareOptions).build();
       closeAtEnd.add(withSpares);
-      variants.add(rpcParallel("rpc-parallel (default options, class-data cache on, warm spares ready)", spareOptions, withSpares, spareSettleMs));
+      variants.add(rpcParallel("rpc-parallel (default options, class-data cache on, warm spares ready)", spareOptions, withSpares, spareSettleMs, workers));
     }
     if (appcds) {
       variants.add(rpcParallel("rpc-parallel (default options, class-data cache on)", LIB_DEFAULT_OPTS, true));

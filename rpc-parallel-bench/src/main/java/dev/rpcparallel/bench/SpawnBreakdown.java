@@ -22,7 +22,8 @@ import jdk.jfr.consumer.RecordingFile;
  * dev.rpcparallel.SpawnPhase}: launch, connect, await init, init) plus the caller's view of the
  * connect and the first call: {@code n} spawns that start a JVM (with the library's defaults,
  * class-data cache included; the first one, which may write the archive, is not counted) and
- * {@code n} that take a warm spare, one at a time. Prints the median of each phase.
+ * {@code n} that take a warm spare, one at a time (each once the spare is ready, then {@code
+ * --spare-settle-ms} more). Prints the median of each phase.
  *
  * <pre>usage: SpawnBreakdown [--spawns N] [--spare-settle-ms MS]</pre>
  *
@@ -33,7 +34,7 @@ public final class SpawnBreakdown {
 
   public static void main(String[] args) throws Exception {
     int n = 7;
-    long settle = 2500;
+    long settle = 500;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--spawns" -> n = Integer.parseInt(args[++i]);
@@ -86,7 +87,7 @@ public final class SpawnBreakdown {
     Map<String, List<Double>> steps = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
     for (int i = 0; i < n; i++) {
       if (settleMs > 0) {
-        Thread.sleep(settleMs);
+        awaitReadySpares(app, 1, settleMs);
       }
       long t0 = System.nanoTime();
       Worker<BenchWorker> w = app.spawn(new BenchWorker(), null, options.toBuilder().name(kind + "-" + i).build());
@@ -107,6 +108,22 @@ public final class SpawnBreakdown {
       app.shutdown(w).get(30, TimeUnit.SECONDS);
       app.onExit(w).get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Waits until {@code app} has {@code n} ready spares (warmed up and connected: see {@code
+   * RpcParallel.readySpareWorkers}), then {@code quietMs} more for the JIT threads of the last
+   * warm-up to settle; fails after a minute.
+   */
+  static void awaitReadySpares(RpcParallel app, int n, long quietMs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (app.readySpareWorkers() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("fewer than " + n + " spares ready after a minute");
+      }
+      Thread.sleep(20);
+    }
+    Thread.sleep(quietMs);
   }
 
   /** Whether process {@code pid} was started as a spare (its command line says so). */

@@ -105,6 +105,11 @@ public final class EngineProviderImpl extends EngineProvider {
     }
 
     @Override
+    public int readySpareWorkers() {
+      return engine.spawner().readySpares();
+    }
+
+    @Override
     public CompletableFuture<Integer> onExit(Worker<?> worker) {
       return engine.spawner().onExit(worker);
     }

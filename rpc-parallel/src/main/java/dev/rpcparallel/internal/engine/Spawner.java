@@ -91,7 +91,7 @@ public final class Spawner implements MasterSpec.Registry {
     this.engine = engine;
   }
 
-  /** How many spare workers a spawn could take now (0 without spares); for tests and diagnostics. */
+  /** How many spare workers a spawn could take now (0 without spares); see {@code RpcParallel.readySpareWorkers}. */
   public int readySpares() {
     SparePool s = spares;
     return s == null ? 0 : s.readyCount();
