@@ -411,8 +411,8 @@ public final class RpcParallel implements AutoCloseable {
      * registers over the connection it already has, in tens of milliseconds rather than the few
      * hundred a JVM takes to start (docs/PERFORMANCE.md). A spawn that finds no ready spare starts
      * a JVM of its own. Each spare taken is replaced by a new one, started 250 ms later; a spare
-     * found dead when a spawn looks is replaced too (and logged at WARN), but one that could not
-     * be started is not retried until then. Nothing waits for the spares: {@link #build()}
+     * found dead when a spawn looks is replaced too (and logged at WARN); a spare whose process
+     * could not be started at all is logged at WARN and not retried. Nothing waits for the spares: {@link #build()}
      * returns at once. Default: no spares.
      *
      * <p>A spawn takes a spare only when its options start the same process: the same local
