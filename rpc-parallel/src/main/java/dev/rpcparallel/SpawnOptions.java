@@ -390,7 +390,9 @@ public final class SpawnOptions {
     /**
      * The worker must connect back within this, counted from its launch (default 10 s). A {@link
      * ShutdownOn#CONNECTION_CLOSED} worker also exits if its first client connection has not
-     * opened within this plus 5 s of it starting to serve.
+     * opened within this plus 5 s of it starting to serve. Raise it for many spawns at once on
+     * few cores: a worker JVM's start costs about 1.2–1.6 core-seconds (half that with the
+     * class-data cache), so ten started at once on two cores connect back up to ~10 s later.
      *
      * @throws IllegalArgumentException if {@code d} is negative
      */

@@ -75,7 +75,11 @@ class ReferenceScenariosTest {
     try {
       List<CompletableFuture<Worker<LifecycleWorker>>> spawning = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        spawning.add(app.spawnAsync(new LifecycleWorker(), i, named("s2-" + i)));
+        // Ten JVMs starting at once on two cores: each start costs 1.2–1.6 core-seconds with the
+        // full JIT (no class-data cache for the tests' directory class path), so the last ones
+        // connect back ~10 s later on JDK 25 (CI failed once on the default 10 s timeout).
+        spawning.add(app.spawnAsync(new LifecycleWorker(), i,
+            SpawnOptions.builder().name("s2-" + i).connectionTimeout(Duration.ofSeconds(60)).build()));
       }
       for (CompletableFuture<Worker<LifecycleWorker>> f : spawning) {
         Worker<LifecycleWorker> w = f.get(60, TimeUnit.SECONDS);
