@@ -7,6 +7,12 @@ import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.Preamble;
 import dev.rpcparallel.internal.session.Link;
 import dev.rpcparallel.internal.session.LinkHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,6 +110,55 @@ class NettyLinkTest {
     CompletableFuture<Void> late = new CompletableFuture<>();
     link.send(new BinaryWriter(16).writeRaw(new byte[16], 0, 16), late);
     assertThat(late).failsWithin(TIMEOUT);
+  }
+
+  /**
+   * Netty's outbound buffer (and so the write-buffer limit, its high water mark) counts a
+   * message's readable bytes, not its capacity: a batch buffer must not be much larger than what
+   * it holds. Sized from the whole queue, with tiny frames queued up behind a slow reader, 64 KiB
+   * buffers held ~9 KiB each, ~7x what the limit counts (found by an attacker's review).
+   */
+  @Test
+  void batchBuffersHoldNoMoreThanTwiceWhatTheWriteBufferLimitCounts() throws Exception {
+    int frames = 20_000;
+    CountDownLatch received = new CountDownLatch(frames);
+    int port = transport.listen("127.0.0.1", 0, link -> new Receiver(link, new CopyOnWriteArrayList<>(), received)).port();
+    CompletableFuture<Link> client = new CompletableFuture<>();
+    transport.connect("127.0.0.1", port, Duration.ofSeconds(20), Optional.empty(), link -> new Sender(link, client))
+        .get(20, TimeUnit.SECONDS);
+    Link link = client.get(20, TimeUnit.SECONDS);
+    Field f = NettyLink.class.getDeclaredField("channel");
+    f.setAccessible(true);
+    Channel channel = (Channel) f.get(link);
+    List<int[]> seen = new CopyOnWriteArrayList<>(); // {capacity, readable}
+    channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof ByteBuf b) {
+          seen.add(new int[] {b.capacity(), b.readableBytes()});
+        }
+        super.write(ctx, msg, promise);
+      }
+    });
+    // Frames queue up while the event loop is busy (as they do while the peer does not read).
+    CountDownLatch hold = new CountDownLatch(1);
+    channel.eventLoop().execute(() -> {
+      try {
+        hold.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    for (int i = 0; i < frames; i++) {
+      link.send(new BinaryWriter(16).writeRaw(new byte[] {1, 2, 3, 4, 5}, 0, 5), null); // e.g. a credit or a tiny item
+    }
+    seen.clear();
+    hold.countDown();
+    assertThat(received.await(20, TimeUnit.SECONDS)).as("every frame arrived").isTrue();
+    long capacity = seen.stream().mapToLong(s -> s[0]).sum();
+    long readable = seen.stream().mapToLong(s -> s[1]).sum();
+    assertThat(capacity).as("direct memory of the batch buffers vs the bytes Netty counts against the limit")
+        .isLessThanOrEqualTo(2 * readable);
   }
 
   /** Client side: sends the preamble, then hands out its link. */
