@@ -83,8 +83,8 @@ public abstract class EngineProvider {
 
     <W extends WorkerSpec<A, ?, ?, ?>, A> ForegroundWorker<W> spawnInForeground(W spec, A initArg, SpawnOptions options);
 
-    /** Ends a worker spawned for a connection that could not be made; says how it ended. */
-    String endAfterFailedConnect(Worker<?> worker);
+    /** See {@link RpcParallel#spawnAndConnect}; {@code options} say {@code CONNECTION_CLOSED}. */
+    <W extends WorkerSpec<A, ?, C, ?>, A, C> Connection<W> spawnAndConnect(W spec, A initArg, C connectionArg, SpawnOptions options);
 
     void shutdownAll();
 

@@ -126,14 +126,7 @@ public final class RpcParallel implements AutoCloseable {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(options, "options");
     SpawnOptions o = options.toBuilder().shutdownOn(ShutdownOn.CONNECTION_CLOSED).build();
-    Worker<W> worker = engine.spawn(spec, initArg, o);
-    try {
-      return connect(worker, connectionArg);
-    } catch (RuntimeException e) {
-      e.addSuppressed(new RpcParallelException(RpcParallelException.Kind.SPAWN_FAILED,
-          engine.endAfterFailedConnect(worker)));
-      throw e;
-    }
+    return engine.spawnAndConnect(spec, initArg, connectionArg, o);
   }
 
   /**

@@ -88,4 +88,36 @@ class SocketAccountingTest {
     }
     assertThat(listeningPorts()).as("listening sockets after close").isEqualTo(before);
   }
+
+  /**
+   * spawnAndConnect opens one authenticated connection, not two: the worker's connection to the
+   * master server becomes the connection the spawn returns (the worker turns it), and nothing
+   * connects to the worker's own listening socket. Seen from both ends' sockets.
+   */
+  @Test
+  void spawnAndConnectOpensOneConnection() throws Exception {
+    Set<Integer> before = listeningPorts();
+    try (RpcParallel app = RpcParallel.create();
+        Connection<LifecycleWorker> c = app.spawnAndConnect(new LifecycleWorker(), 0, null, SpawnOptions.builder().name("one").build())) {
+      long pid = c.call(LifecycleWorker.PID);
+      Set<Integer> opened = new HashSet<>(listeningPorts());
+      opened.removeAll(before);
+      int masterPort = opened.iterator().next();
+      int workerPort = c.worker().port();
+
+      List<ProcFs.TcpSocket> worker = ProcFs.tcpSocketsOf(pid);
+      assertThat(worker.stream().filter(ProcFs.TcpSocket::established))
+          .as("the worker's connections: only the one it opened to the master server")
+          .singleElement().satisfies(s -> assertThat(s.remotePort()).isEqualTo(masterPort));
+      assertThat(worker.stream().filter(ProcFs.TcpSocket::listening).map(ProcFs.TcpSocket::localPort))
+          .as("the worker still listens, for other connections").containsExactly(workerPort);
+      assertThat(ProcFs.ownTcpSockets().stream().filter(s -> s.established() && s.remotePort() == workerPort))
+          .as("connections from the master to the worker's listening socket").isEmpty();
+      assertThat(masterConnections(masterPort)).as("connections accepted by the master server").isEqualTo(1);
+
+      assertThat(c.call(LifecycleWorker.PID)).isEqualTo(pid); // and it serves calls
+      c.close();
+      assertThat(app.onExit(c.worker()).get(10, TimeUnit.SECONDS)).as("a CONNECTION_CLOSED worker exits 0").isZero();
+    }
+  }
 }

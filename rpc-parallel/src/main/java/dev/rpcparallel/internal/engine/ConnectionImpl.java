@@ -355,6 +355,14 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
   }
 
   /** The session's close future, completed on the link thread (for the engine's bookkeeping). */
+  /**
+   * Turns this connection (a worker's master connection) into one the master is the client of,
+   * served by the session {@code server} makes; see {@code ClientSession.turn}.
+   */
+  CompletableFuture<Void> turn(java.util.function.Function<dev.rpcparallel.internal.session.Link, dev.rpcparallel.internal.session.ServerSession> server) {
+    return session.turn(server);
+  }
+
   CompletableFuture<String> closedOnLinkThread() {
     return session.closeFuture();
   }

@@ -14,6 +14,7 @@ import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.WireException;
 import dev.rpcparallel.internal.session.ClientSession;
 import dev.rpcparallel.internal.session.HandshakeQueue;
+import dev.rpcparallel.internal.session.Link;
 import dev.rpcparallel.internal.session.ServerSession;
 import dev.rpcparallel.internal.session.SessionConfig;
 import dev.rpcparallel.internal.transport.InMemoryTransport;
@@ -339,22 +340,42 @@ public final class Engine {
       if (e != null) {
         throw Errors.toApi(e);
       }
-      ConnectionImpl<W> c = new ConnectionImpl<>(session, worker, executor, control ? silent : observer);
-      connections.add(c);
-      if (!control) {
-        observer.connectionOpened(c); // before the close hook: opened comes before closed
-      }
-      session.closeFuture().thenAccept(reason -> {
-        connections.remove(c);
-        if (!control) {
-          observer.connectionClosed(c, reason);
-        }
-      });
-      if (closed && !control) {
-        c.close(); // connected while closing; control connections still serve close()
-      }
-      return c;
+      return adopt(session, worker, control);
     }, executor);
+  }
+
+  /** The connection of an open session: counted, observed, and closed with this application. */
+  <W extends WorkerSpec<?, ?, ?, ?>> ConnectionImpl<W> adopt(ClientSession session, Worker<W> worker, boolean control) {
+    ConnectionImpl<W> c = new ConnectionImpl<>(session, worker, executor, control ? silent : observer);
+    connections.add(c);
+    if (!control) {
+      observer.connectionOpened(c); // before the close hook: opened comes before closed
+    }
+    session.closeFuture().thenAccept(reason -> {
+      connections.remove(c);
+      if (!control) {
+        observer.connectionClosed(c, reason);
+      }
+    });
+    if (closed && !control) {
+      c.close(); // connected while closing; control connections still serve close()
+    }
+    return c;
+  }
+
+  /**
+   * The master's client session for a worker's master connection that the worker turned (see
+   * {@code ClientSession.turn}); it opens the worker's initial connection with {@code arg}. Not
+   * started: the master server's session hands the link to it.
+   */
+  ClientSession turnedClientSession(Link link, UUID workerId, String nameOrId, String address, byte[] arg) {
+    ClientSession.Target t = new ClientSession.Target(new Auth.Terms(workerId, 0, 0), nameOrId, address, new byte[0], arg, false);
+    return new ClientSession(link, clientConfig(settings), t);
+  }
+
+  /** A server session of {@code host} for the link of a master connection this worker turns. */
+  ServerSession turnedServerSession(WorkerHost<?, ?, ?> host, Link link) {
+    return new ServerSession(link, sessionConfig(settings), host);
   }
 
   /**

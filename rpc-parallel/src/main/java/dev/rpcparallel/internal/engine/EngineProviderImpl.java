@@ -95,8 +95,9 @@ public final class EngineProviderImpl extends EngineProvider {
     }
 
     @Override
-    public String endAfterFailedConnect(Worker<?> worker) {
-      return engine.spawner().endAfterFailedConnect(worker);
+    public <W extends WorkerSpec<A, ?, C, ?>, A, C> Connection<W> spawnAndConnect(
+        W spec, A initArg, C connectionArg, SpawnOptions options) {
+      return engine.spawner().spawnAndConnect(spec, initArg, connectionArg, options);
     }
 
     @Override

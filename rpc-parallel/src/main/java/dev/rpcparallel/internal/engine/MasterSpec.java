@@ -32,11 +32,30 @@ final class MasterSpec implements WorkerSpec<Void, MasterSpec.Registry, UUID, UU
     /** Worker {@code id} is about to run {@code initWorkerState}; false tells it to give up. */
     boolean initStarted(UUID id);
 
-    /** Worker {@code id} finished initialising (or failed to); false tells it to exit. */
-    boolean register(UUID id, Registration registration);
+    /**
+     * Worker {@code id} finished initialising (or failed to). {@link Answer#REFUSED} tells it to
+     * exit; {@link Answer#TURN} to turn its master connection into the connection its spawn
+     * waits for.
+     */
+    Answer register(UUID id, Registration registration);
 
     /** Worker {@code id} hit an uncaught exception and is about to exit. */
     void failed(UUID id, String worker, RemoteFailure error);
+  }
+
+  /** The master's answer to {@code register}. */
+  enum Answer {
+    /** The master no longer waits for this worker (or it failed to initialise): it exits. */
+    REFUSED,
+    /** Registered: the worker serves, and its master connection stays what it is. */
+    REGISTERED,
+    /**
+     * Registered, and the spawn waits for a connection ({@code spawnAndConnect}): the worker
+     * sends TURN on its master connection and serves the master's OPEN on it.
+     */
+    TURN;
+
+    static final Codec<Answer> CODEC = Codecs.enumOf(Answer.class);
   }
 
   /** Sent by a worker once {@code initWorkerState} returned (its address) or threw (the error text). */
@@ -68,7 +87,7 @@ final class MasterSpec implements WorkerSpec<Void, MasterSpec.Registry, UUID, UU
   }
 
   static final Rpc<MasterSpec, Void, Boolean> INIT_STARTED = Rpc.of("master.init_started", Codecs.VOID, Codecs.BOOLEAN);
-  static final Rpc<MasterSpec, Registration, Boolean> REGISTER = Rpc.of("master.register", Registration.CODEC, Codecs.BOOLEAN);
+  static final Rpc<MasterSpec, Registration, Answer> REGISTER = Rpc.of("master.register", Registration.CODEC, Answer.CODEC);
   static final Rpc<MasterSpec, Failure, Void> REPORT_FAILURE = Rpc.of("master.report_failure", Failure.CODEC, Codecs.VOID);
 
   @Override

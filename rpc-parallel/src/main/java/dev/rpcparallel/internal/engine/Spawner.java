@@ -1,5 +1,6 @@
 package dev.rpcparallel.internal.engine;
 
+import dev.rpcparallel.Connection;
 import dev.rpcparallel.ConnectionContext;
 import dev.rpcparallel.ForegroundWorker;
 import dev.rpcparallel.Redirect;
@@ -20,8 +21,11 @@ import dev.rpcparallel.internal.process.LaunchSpec;
 import dev.rpcparallel.internal.process.Output;
 import dev.rpcparallel.internal.process.Reaper;
 import dev.rpcparallel.internal.protocol.Durations;
+import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.RemoteFailure;
 import dev.rpcparallel.internal.remote.SshTarget;
+import dev.rpcparallel.internal.session.ClientSession;
+import dev.rpcparallel.internal.session.Link;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -60,6 +64,12 @@ public final class Spawner implements MasterSpec.Registry {
     final String name;
     final ShutdownOn shutdownOn;
     final Consumer<RpcParallelException> onFailure;
+    /** The encoded argument of the connection its spawn waits for ({@code spawnAndConnect}), or null. */
+    final byte[] connectionArg;
+    /** The worker's TURN arrived: its master connection becomes the spawn's connection. */
+    final CompletableFuture<Void> turnArrived = new CompletableFuture<>();
+    /** That connection, open (OPENED), or why it could not be opened. */
+    final CompletableFuture<ClientSession> turned = new CompletableFuture<>();
     final CompletableFuture<Void> connected = new CompletableFuture<>();
     final CompletableFuture<Void> initStarted = new CompletableFuture<>();
     final CompletableFuture<MasterSpec.Registration> registered = new CompletableFuture<>();
@@ -67,8 +77,9 @@ public final class Spawner implements MasterSpec.Registry {
     volatile boolean abandoned;
     volatile Worker<?> handle;
 
-    Child(UUID id, String name, ShutdownOn shutdownOn, Consumer<RpcParallelException> onFailure) {
+    Child(UUID id, String name, ShutdownOn shutdownOn, Consumer<RpcParallelException> onFailure, byte[] connectionArg) {
       this.id = id;
+      this.connectionArg = connectionArg;
       this.name = name;
       this.shutdownOn = shutdownOn;
       this.onFailure = onFailure;
@@ -121,6 +132,7 @@ public final class Spawner implements MasterSpec.Registry {
       WorkerHost<MasterSpec.Registry, UUID, UUID> host = listenAddress.isPresent()
           ? engine.host(id, "master", new MasterSpec(), this, log, context, false, listenAddress.get())
           : engine.host(id, "master", new MasterSpec(), this, log, context, false);
+      host.acceptTurns(this::turn);
       m = engine.handles().data(engine.handle(id, "master", host));
       masters.put(key, m);
       addShutdownHook();
@@ -171,15 +183,57 @@ public final class Spawner implements MasterSpec.Registry {
 
   /** Spawns a worker and waits until it is ready; see {@code RpcParallel.spawn}. */
   public <W extends WorkerSpec<A, ?, ?, ?>, A> Worker<W> spawn(W spec, A initArg, SpawnOptions options) {
-    return spawn(spec, initArg, options, false).handle();
+    return spawn(spec, initArg, options, false, null).handle();
   }
 
-  /** Spawns, reporting the spawn's events (EventListener, JFR). */
-  private <W extends WorkerSpec<A, ?, ?, ?>, A> Spawned<W> spawn(W spec, A initArg, SpawnOptions options, boolean foreground) {
+  /**
+   * Spawns a {@code CONNECTION_CLOSED} worker and returns the connection to it, opened with
+   * {@code connectionArg}; see {@code RpcParallel.spawnAndConnect}. The worker's master connection
+   * becomes that connection: once registered, the worker turns it around (TURN) and serves the
+   * master's OPEN on it, so the spawn makes one authenticated connection, not two.
+   */
+  public <W extends WorkerSpec<A, ?, C, ?>, A, C> Connection<W> spawnAndConnect(
+      W spec, A initArg, C connectionArg, SpawnOptions options) {
+    engine.checkOpen();
+    byte[] arg = spec.connectionArgCodec().toBytes(connectionArg); // before anything starts
+    Spawned<W> s = spawn(spec, initArg, options, false, arg);
+    try {
+      Child child = children.get(s.handle().id()).orElseThrow().attachment();
+      return engine.adopt(awaitTurned(child, s.process(), options), s.handle(), false);
+    } catch (RuntimeException e) {
+      e.addSuppressed(new RpcParallelException(Kind.SPAWN_FAILED, endAfterFailedConnect(s.handle())));
+      throw e;
+    }
+  }
+
+  /**
+   * Waits for a registered worker's TURN (within the connection timeout; it follows the answer to
+   * {@code register} at once), then for the OPENED of the connection the master opens on it
+   * (bounded by the handshake timeout of that session, and by the link: a worker that dies closes
+   * it).
+   */
+  private ClientSession awaitTurned(Child child, ChildProcess process, SpawnOptions options) {
+    awaitPhase(child.turnArrived, process, System.nanoTime(), Optional.of(options.connectionTimeout()), () ->
+        "worker " + child.name + " did not turn its master connection into its initial connection within the"
+            + " connection timeout of " + Durations.format(options.connectionTimeout()));
+    try {
+      return child.turned.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      child.turned.thenAccept(session -> session.close(ErrorCode.CANCELLED, "the spawn was interrupted"));
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "interrupted while connecting to worker " + child.name, e);
+    } catch (ExecutionException e) {
+      throw Errors.withCallerStack(Errors.toApi(e.getCause()));
+    }
+  }
+
+  /** Spawns, reporting the spawn's events (EventListener, JFR); {@code connectionArg} as {@link Child#connectionArg}. */
+  private <W extends WorkerSpec<A, ?, ?, ?>, A> Spawned<W> spawn(
+      W spec, A initArg, SpawnOptions options, boolean foreground, byte[] connectionArg) {
     Observer.SpawnTrace trace = engine.observer().spawn();
     Spawned<W> s;
     try {
-      s = spawn(spec, initArg, options, foreground, trace);
+      s = spawn(spec, initArg, options, foreground, trace, connectionArg);
     } catch (RuntimeException e) {
       trace.failed(e);
       throw e;
@@ -189,7 +243,7 @@ public final class Spawner implements MasterSpec.Registry {
   }
 
   private <W extends WorkerSpec<A, ?, ?, ?>, A> Spawned<W> spawn(
-      W spec, A initArg, SpawnOptions options, boolean foreground, Observer.SpawnTrace trace) {
+      W spec, A initArg, SpawnOptions options, boolean foreground, Observer.SpawnTrace trace, byte[] connectionArg) {
     engine.checkOpen();
     if (engine.inMemory()) {
       throw new IllegalStateException("this RpcParallel instance is in-memory: it cannot spawn worker processes");
@@ -228,7 +282,7 @@ public final class Spawner implements MasterSpec.Registry {
       stdin = config.toStdin();
     }
     Child child = new Child(id, name, options.shutdownOn(),
-        options.onFailure().orElse(e -> log.error("worker {} failed", name, e)));
+        options.onFailure().orElse(e -> log.error("worker {} failed", name, e)), connectionArg);
     ChildProcess process;
     SparePool s = spares;
     Optional<SparePool.Spare> spare;
@@ -285,7 +339,7 @@ public final class Spawner implements MasterSpec.Registry {
 
   /** Spawns in the foreground; see {@code RpcParallel.spawnInForeground}. */
   public <W extends WorkerSpec<A, ?, ?, ?>, A> ForegroundWorker<W> spawnInForeground(W spec, A initArg, SpawnOptions options) {
-    Spawned<W> s = spawn(spec, initArg, options, true);
+    Spawned<W> s = spawn(spec, initArg, options, true, null);
     return new ForegroundWorker<>(s.handle(), s.process().process());
   }
 
@@ -483,10 +537,40 @@ public final class Spawner implements MasterSpec.Registry {
   }
 
   @Override
-  public boolean register(UUID id, MasterSpec.Registration registration) {
+  public MasterSpec.Answer register(UUID id, MasterSpec.Registration registration) {
     Optional<Child> c = pending(id);
     c.ifPresent(child -> child.registered.complete(registration));
-    return c.isPresent() && registration.initError().isEmpty();
+    if (c.isEmpty() || registration.initError().isPresent()) {
+      return MasterSpec.Answer.REFUSED;
+    }
+    return c.get().connectionArg != null ? MasterSpec.Answer.TURN : MasterSpec.Answer.REGISTERED;
+  }
+
+  /**
+   * The worker of master connection {@code id} sent TURN (link thread): the session that opens
+   * its spawn's connection on that link, or null (a protocol error) unless it registered, its
+   * spawn waits for a connection, and this is its first TURN.
+   */
+  private ClientSession turn(UUID id, Link link) {
+    Optional<Child> c = pending(id);
+    if (c.isEmpty() || c.get().connectionArg == null || c.get().turnArrived.isDone()) {
+      return null;
+    }
+    Child child = c.get();
+    MasterSpec.Registration reg = child.registered.getNow(null);
+    if (reg == null || reg.initError().isPresent()) {
+      return null;
+    }
+    child.turnArrived.complete(null);
+    ClientSession session = engine.turnedClientSession(link, child.id, child.name, reg.host() + ":" + reg.port(), child.connectionArg);
+    session.opened().whenComplete((open, e) -> {
+      if (e != null) {
+        child.turned.completeExceptionally(e);
+      } else if (!child.turned.complete(open)) {
+        open.close(ErrorCode.CANCELLED, "the spawn gave up"); // nobody will use it
+      }
+    });
+    return session;
   }
 
   @Override

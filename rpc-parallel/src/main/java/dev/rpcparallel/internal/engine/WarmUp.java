@@ -95,8 +95,8 @@ final class WarmUp {
     }
 
     @Override
-    public boolean register(UUID id, MasterSpec.Registration registration) {
-      return true;
+    public MasterSpec.Answer register(UUID id, MasterSpec.Registration registration) {
+      return MasterSpec.Answer.REGISTERED;
     }
 
     @Override

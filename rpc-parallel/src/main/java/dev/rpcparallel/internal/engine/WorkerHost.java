@@ -11,9 +11,11 @@ import dev.rpcparallel.internal.protocol.Frames;
 import dev.rpcparallel.internal.protocol.FunctionKind;
 import dev.rpcparallel.internal.protocol.Menu;
 import dev.rpcparallel.internal.protocol.WireException;
+import dev.rpcparallel.internal.session.ClientSession;
 import dev.rpcparallel.internal.session.ConnectionAcceptor;
 import dev.rpcparallel.internal.session.HandshakeQueue;
 import dev.rpcparallel.internal.session.IncomingCall;
+import dev.rpcparallel.internal.session.Link;
 import dev.rpcparallel.internal.session.OutboundStream;
 import dev.rpcparallel.internal.session.ServerConnection;
 import dev.rpcparallel.internal.session.ServerMethod;
@@ -77,6 +79,10 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   /** Open connections and the generation of the credential each authenticated with. */
   private final Map<ServerConnection, Long> connections = new ConcurrentHashMap<>();
   private volatile Events events = Events.NONE;
+  /** Who takes the links of connections whose client turns them (the master server only). */
+  private volatile Turns<T> turns;
+  /** The state of each open connection, kept only when {@link #turns} is set. */
+  private final Map<ServerConnection, T> turnable = new ConcurrentHashMap<>();
   private volatile Transport.Listener listener;
   private volatile boolean tls;
 
@@ -116,6 +122,24 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
 
   void setEvents(Events events) {
     this.events = events;
+  }
+
+  /** Who takes over a connection its client turns (see {@link ConnectionAcceptor#turn}). */
+  interface Turns<T> {
+    /** The session for the link of the connection whose state is {@code connectionState}, or null to refuse. */
+    ClientSession turn(T connectionState, Link link);
+  }
+
+  /** Accepts TURN from clients, through {@code turns}; set before the host is reachable. */
+  void acceptTurns(Turns<T> turns) {
+    this.turns = turns;
+  }
+
+  @Override
+  public ClientSession turn(ServerConnection connection, Link link) {
+    Turns<T> t = turns;
+    T state = turnable.remove(connection);
+    return t == null || state == null ? null : t.turn(state, link);
   }
 
   /** Starts listening with {@code listen}, which is given this host's session factory input. */
@@ -205,6 +229,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   public Dispatch open(ServerConnection connection, Auth.Terms terms, byte[] connectionArg, boolean control) throws Exception {
     List<MethodTable.Binding<S, T>> bindings = table.bindings();
     ServerMethod[] methods = new ServerMethod[menu.entries().size()];
+    T connectionState = null;
     if (control) {
       for (int i = 0; i < bindings.size(); i++) {
         methods[i] = forbidden(bindings.get(i), connection);
@@ -213,7 +238,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
       // A throw here refuses the connection: the session sends the refusal, then calls refused().
       Codec<C> argCodec = spec.connectionArgCodec();
       C arg = Frames.decode(argCodec, connectionArg, 0, "the connection argument of worker " + nameOrId);
-      T connectionState = spec.initConnectionState(new Context(connection), state, arg);
+      connectionState = spec.initConnectionState(new Context(connection), state, arg);
       for (int i = 0; i < bindings.size(); i++) {
         methods[i] = bindings.get(i).bind(state, connectionState, connection);
       }
@@ -260,6 +285,10 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
     });
     connections.put(connection, terms.generation());
     connection.closeFuture().thenRun(() -> connections.remove(connection));
+    if (turns != null && !control && connectionState != null) {
+      turnable.put(connection, connectionState);
+      connection.closeFuture().thenRun(() -> turnable.remove(connection));
+    }
     // A retirement that ran while this connection was opening (initConnectionState may take long)
     // could not close it: it was not in connections yet. Refuse it as its AUTH would be now.
     if (terms.generation() < minGeneration.get()) {

@@ -111,7 +111,7 @@ public final class WorkerRuntime {
     try {
       if (prepared != null && prepared.fits(config)) {
         rt.engine = prepared.engine;
-        rt.master = prepared.master; // may be null: start() opens one
+        rt.master = prepared.master; // start() opens another if it has closed
       } else {
         if (prepared != null) {
           prepared.close();
@@ -137,7 +137,7 @@ public final class WorkerRuntime {
    */
   private record Prepared(BootstrapConfig first, Engine engine, ConnectionImpl<MasterSpec> master) {
     boolean fits(BootstrapConfig c) {
-      return engine != null && java.util.Arrays.equals(c.secret(), first.secret()) && c.settings().equals(first.settings())
+      return java.util.Arrays.equals(c.secret(), first.secret()) && c.settings().equals(first.settings())
           && c.master().id().equals(first.master().id()) && c.master().host().equals(first.master().host())
           && c.master().port() == first.master().port() && c.listen().equals(first.listen())
           && c.advertise().equals(first.advertise());
@@ -250,10 +250,16 @@ public final class WorkerRuntime {
       }
     });
     Worker<?> handle = engine.handle(config.workerId(), config.name().orElse(null), host);
-    boolean accepted = master.call(MasterSpec.REGISTER, new MasterSpec.Registration(handle.host(), handle.port(), handle.usesTls(), Optional.empty()));
+    MasterSpec.Answer answer =
+        master.call(MasterSpec.REGISTER, new MasterSpec.Registration(handle.host(), handle.port(), handle.usesTls(), Optional.empty()));
     registered.complete(null);
-    if (!accepted) {
+    if (answer == MasterSpec.Answer.REFUSED) {
       return startupFailed("the master no longer expects this worker (spawn timed out?)");
+    }
+    if (answer == MasterSpec.Answer.TURN) {
+      // The spawn waits for a connection: the master connection becomes it. If it closed first,
+      // the policy has heard of it already.
+      master.turn(link -> engine.turnedServerSession(host, link)).exceptionally(e -> null).join();
     }
     serving = true;
     policy.serving();

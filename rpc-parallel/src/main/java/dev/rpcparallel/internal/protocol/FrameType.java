@@ -25,6 +25,12 @@ public final class FrameType {
   public static final byte CREDIT = 0x17;
   public static final byte HEARTBEAT = 0x18;
 
+  /**
+   * Client to the master server, on a spawned worker's master connection, once: from here on the
+   * worker serves on this connection and the master is its client (next frame: OPEN).
+   */
+  public static final byte TURN = 0x19;
+
   /** Either side, any time: the sender is closing, with a reason. */
   public static final byte CLOSE = 0x1F;
 
@@ -35,6 +41,7 @@ public final class FrameType {
       case AUTH_OK -> "AUTH_OK";
       case OPEN -> "OPEN";
       case OPENED -> "OPENED";
+      case TURN -> "TURN";
       case REFUSED -> "REFUSED";
       case CALL -> "CALL";
       case ONE_WAY -> "ONE_WAY";

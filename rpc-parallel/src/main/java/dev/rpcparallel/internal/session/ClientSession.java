@@ -126,12 +126,7 @@ public final class ClientSession extends Session {
         }
         serverAuthenticated = true;
         markAuthenticated();
-        BinaryWriter w = Frames.start(FrameType.OPEN, 32 + target.connectionArg().length);
-        w.writeFixedLong(target.workerId().getMostSignificantBits());
-        w.writeFixedLong(target.workerId().getLeastSignificantBits());
-        w.writeBytes(target.connectionArg());
-        w.writeBoolean(target.control());
-        send(w, "the connection argument");
+        sendOpen();
       }
       case FrameType.OPENED -> {
         if (!serverAuthenticated) {
@@ -157,6 +152,52 @@ public final class ClientSession extends Session {
       }
       default -> close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame during the handshake");
     }
+  }
+
+  private void sendOpen() {
+    BinaryWriter w = Frames.start(FrameType.OPEN, 32 + target.connectionArg().length);
+    w.writeFixedLong(target.workerId().getMostSignificantBits());
+    w.writeFixedLong(target.workerId().getLeastSignificantBits());
+    w.writeBytes(target.connectionArg());
+    w.writeBoolean(target.control());
+    send(w, "the connection argument");
+  }
+
+  /**
+   * The master's end of a worker's master connection that the worker turned: the worker proved
+   * on it that it holds the application's key, and serves on it now. Sends OPEN at once. Link
+   * thread.
+   */
+  @Override
+  void startOnHandedOverLink() {
+    super.startOnHandedOverLink();
+    serverAuthenticated = true;
+    sendOpen();
+  }
+
+  /**
+   * Turns this connection around (a spawned worker's master connection, once the master answered
+   * {@code register} with "turn"): sends TURN, its last frame, then hands the link to the server
+   * session {@code server} makes, which serves the master's OPEN. Calls still pending fail. The
+   * future fails if this session is closed (then nothing was sent).
+   */
+  public CompletableFuture<Void> turn(java.util.function.Function<Link, ServerSession> server) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    link.execute(() -> {
+      if (!isOpen()) {
+        done.completeExceptionally(closedError());
+        return;
+      }
+      ServerSession next = server.apply(link);
+      send(Frames.start(FrameType.TURN, 1), "turn");
+      if (handOver(next, "turned into the connection the master serves through")) {
+        next.startOnHandedOverLink();
+        done.complete(null);
+      } else {
+        done.completeExceptionally(closedError());
+      }
+    });
+    return done;
   }
 
   /** Before the server authenticated, its words are only quoted, escaped, in our own sentence. */

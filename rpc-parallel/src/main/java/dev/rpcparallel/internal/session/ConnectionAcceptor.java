@@ -60,6 +60,17 @@ public interface ConnectionAcceptor {
    */
   default void refused() {}
 
+  /**
+   * The client of {@code connection} sent TURN: it will serve on {@code link} from its next frame
+   * on. Returns the client session that takes the link over (not started; the caller hands the
+   * link to it and starts it), or null if this server does not expect that (a protocol error:
+   * the connection is closed). Link thread. Only the master server expects it, from a worker
+   * whose spawn waits for a connection.
+   */
+  default ClientSession turn(ServerConnection connection, Link link) {
+    return null;
+  }
+
   /** The methods of one accepted connection, by menu index. */
   interface Dispatch {
     /** The method at {@code index}, or null if there is none. */

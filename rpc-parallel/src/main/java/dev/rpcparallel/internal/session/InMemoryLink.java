@@ -158,6 +158,11 @@ public final class InMemoryLink implements Link {
 
   /** Frames are handed to the peer at once: nothing queues here. */
   @Override
+  public void replaceHandler(LinkHandler next) {
+    handler = next;
+  }
+
+  @Override
   public void limitWriteBuffer(long bytes) {}
 
   @Override

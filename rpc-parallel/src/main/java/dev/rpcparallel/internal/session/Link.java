@@ -60,6 +60,12 @@ public interface Link {
   /** Runs {@code task} on the link's thread after {@code delay}; returns a handle to cancel it. */
   Timer schedule(Runnable task, Duration delay);
 
+  /**
+   * From the next event on, events go to {@code next} instead of the current handler: a session
+   * hands the link over to another (see {@link Session#handOver}). Called on the link's thread.
+   */
+  void replaceHandler(LinkHandler next);
+
   /** The peer's address, for messages, e.g. {@code "127.0.0.1:51234"}. */
   String remoteAddress();
 

@@ -48,6 +48,8 @@ public final class ServerSession extends Session implements ServerConnection {
   private boolean sawAuth;
   private boolean sawOpen;
   private boolean rejected;
+  /** Started on a turned master connection ({@link #startOnHandedOverLink}). */
+  private boolean turned;
   private Auth.Terms terms;
   private volatile ConnectionAcceptor.Dispatch dispatch;
 
@@ -75,6 +77,20 @@ public final class ServerSession extends Session implements ServerConnection {
     }, auth);
   }
 
+  /**
+   * A session that serves on its worker's master connection, which the worker turned ({@link
+   * ClientSession#turn}): the master proved it holds the application's key on it, so the next
+   * frame expected is its OPEN. Frames its previous session may still have sent before the TURN
+   * reached it (heartbeats, answers to our calls) are dropped until then. Link thread.
+   */
+  @Override
+  void startOnHandedOverLink() {
+    super.startOnHandedOverLink();
+    sawAuth = true;
+    turned = true;
+    terms = new Auth.Terms(acceptor.workerId(), 0, 0); // the generation of the handle spawn returns
+  }
+
   // ---- handshake ----
 
   @Override
@@ -96,6 +112,9 @@ public final class ServerSession extends Session implements ServerConnection {
   void onHandshakeFrame(byte type, BinaryReader in) {
     if (rejected) {
       return; // closing after a failed authentication; the close is on its way
+    }
+    if (turned && !sawOpen && (type == FrameType.HEARTBEAT || type == FrameType.OK || type == FrameType.ERROR)) {
+      return; // sent by the master's end of the connection before it took our TURN
     }
     if (type == FrameType.AUTH && !sawAuth) {
       byte[] clientNonce = in.readRaw(Auth.NONCE_LENGTH);
@@ -127,7 +146,8 @@ public final class ServerSession extends Session implements ServerConnection {
       byte[] arg = in.readBytes();
       boolean control = in.readBoolean();
       if (!target.equals(terms.workerId())) {
-        refuse(new WireException(ErrorCode.REFUSED, "OPEN names another worker than AUTH"));
+        refuse(new WireException(ErrorCode.REFUSED,
+            turned ? "OPEN names another worker than the one serving this connection" : "OPEN names another worker than AUTH"));
         return;
       }
       try {
@@ -146,8 +166,9 @@ public final class ServerSession extends Session implements ServerConnection {
     try {
       d = acceptor.open(this, terms, arg, control);
     } catch (Throwable t) {
-      refuse(t);
-      acceptor.refused(); // after the refusal is on its way: the worker may exit on it
+      // The acceptor hears of it once the refusal is on its way (the worker may exit on it), and
+      // before the connection closes (a turned master connection closing must not decide first).
+      refuse(t, acceptor::refused);
       return;
     }
     dispatch = d;
@@ -175,6 +196,11 @@ public final class ServerSession extends Session implements ServerConnection {
 
   /** Sends REFUSED with {@code error} (user code's, or the library's if a WireException), then closes. */
   private void refuse(Throwable error) {
+    refuse(error, () -> {});
+  }
+
+  /** {@link #refuse(Throwable)}, running {@code sent} between sending REFUSED and closing. */
+  private void refuse(Throwable error, Runnable sent) {
     if (isClosed()) {
       return;
     }
@@ -191,6 +217,7 @@ public final class ServerSession extends Session implements ServerConnection {
       WireError.writeInfra(ErrorCode.REFUSED, "connection refused: " + tooLarge.getMessage(), small);
       send(small, "the refusal");
     }
+    sent.run();
     close(ErrorCode.REFUSED, "connection refused: " + (error instanceof WireException ? error.getMessage() : error.toString()));
   }
 
@@ -215,6 +242,15 @@ public final class ServerSession extends Session implements ServerConnection {
         if (s != null) {
           s.onError(e);
         }
+      }
+      case FrameType.TURN -> {
+        ClientSession next = acceptor.turn(this, link);
+        if (next == null) {
+          close(ErrorCode.PROTOCOL_ERROR, "unexpected TURN frame from the client");
+          return;
+        }
+        handOver(next, "the worker turned its master connection: it serves on it now");
+        next.startOnHandedOverLink();
       }
       default -> close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame from the client");
     }

@@ -36,6 +36,8 @@ public abstract class Session implements LinkHandler {
   private volatile ConnectionLost closed;
   private volatile boolean open;
   private volatile boolean authenticated;
+  /** This session handed its link to another ({@link #handOver}): what it sends now is dropped. */
+  private volatile boolean handedOver;
   private Heartbeater heartbeater;
   private Link.Timer timer;
   /** Bytes received and not yet taken (unread items, calls and one-ways not yet started). */
@@ -138,6 +140,10 @@ public abstract class Session implements LinkHandler {
 
   @Override
   public void onConnected() {
+    startHandshakeTimer();
+  }
+
+  private void startHandshakeTimer() {
     timer = link.schedule(
         () -> close(ErrorCode.HANDSHAKE_TIMEOUT,
             "handshake not completed within " + Durations.format(config.handshakeTimeout())),
@@ -312,6 +318,12 @@ public abstract class Session implements LinkHandler {
 
   final void send(BinaryWriter frame, String what, CompletableFuture<Void> onWritten) {
     checkSendable(frame, what);
+    if (handedOver) { // the link carries another session now: nothing of ours may reach it
+      if (onWritten != null) {
+        onWritten.completeExceptionally(closedError());
+      }
+      return;
+    }
     link.send(frame, onWritten);
   }
 
@@ -390,12 +402,51 @@ public abstract class Session implements LinkHandler {
         timer.cancel();
       }
     });
+    failPending(e);
+    closeFuture.complete(e.reason());
+  }
+
+  private void failPending(ConnectionLost e) {
     outStreams.values().forEach(OutboundStream::onAbort);
     outStreams.clear();
     inStreams.values().forEach(s -> s.onError(e));
     inStreams.clear();
     onClosed(e);
-    closeFuture.complete(e.reason());
+  }
+
+  // ---- handing the link over ----
+
+  /**
+   * Ends this session without closing its link, which {@code next} takes over from the next frame
+   * on (link thread). Nothing is sent: the caller has sent, or received, the frame after which
+   * the peer expects the new session. What this session had pending fails with {@code reason};
+   * what is sent through it from now on is dropped; {@link #close} does nothing; its close future
+   * completes when {@code next}'s does (it is the same link). Returns false, and hands nothing
+   * over, if this session is closed already.
+   */
+  final boolean handOver(Session next, String reason) {
+    ConnectionLost e = record(ErrorCode.CONNECTION_CLOSED, reason);
+    if (e == null) {
+      return false;
+    }
+    handedOver = true;
+    if (timer != null) {
+      timer.cancel();
+    }
+    link.replaceHandler(next);
+    failPending(e);
+    next.closeFuture().thenAccept(closeFuture::complete);
+    return true;
+  }
+
+  /**
+   * Starts this session on a link that another handed over ({@link #handOver}) after the peer
+   * proved on it that it holds the credential: no preamble and no proofs, only the OPEN/OPENED
+   * exchange, within the handshake timeout (link thread).
+   */
+  void startOnHandedOverLink() {
+    markAuthenticated();
+    startHandshakeTimer();
   }
 
   /** This side decided to close, for {@code reason}; subclasses may log it. */

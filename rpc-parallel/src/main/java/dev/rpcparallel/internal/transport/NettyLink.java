@@ -329,6 +329,11 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
   }
 
   @Override
+  public void replaceHandler(LinkHandler next) {
+    handler = next;
+  }
+
+  @Override
   public void limitWriteBuffer(long bytes) {
     writeBufferLimit = bytes;
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark((int) Math.min(Integer.MAX_VALUE, bytes / 2),

@@ -354,6 +354,11 @@ final class FuzzClient implements Link {
   }
 
   @Override
+  public void replaceHandler(LinkHandler next) {
+    throw new AssertionError("no session of this fuzz target hands its link over");
+  }
+
+  @Override
   public void limitWriteBuffer(long bytes) {}
 
   @Override

@@ -41,6 +41,8 @@ final class SessionHarness implements AutoCloseable {
   ClientSession client;
   ServerSession server;
   InMemoryLink clientLink;
+  /** What the acceptor does on TURN ({@link ConnectionAcceptor#turn}); by default refuses it. */
+  java.util.function.BiFunction<ServerConnection, Link, ClientSession> onTurn = (connection, link) -> null;
   /** What the acceptor does on OPEN; by default accepts with {@link #methods}. */
   Function<byte[], ConnectionAcceptor.Dispatch> onOpen = arg -> index -> index < methods.size() ? methods.get(index) : null;
 
@@ -157,6 +159,11 @@ final class SessionHarness implements AutoCloseable {
       @Override
       public Executor executor() {
         return handlers;
+      }
+
+      @Override
+      public ClientSession turn(ServerConnection connection, Link link) {
+        return onTurn.apply(connection, link);
       }
 
       @Override
