@@ -116,10 +116,15 @@ public final class RpcParallel implements AutoCloseable {
 
   /**
    * Starts a worker that exits when the returned connection closes ({@link
-   * ShutdownOn#CONNECTION_CLOSED}, whatever the options say). If connecting fails (for example
-   * {@code initConnectionState} throws), the worker exits by itself (status 254; it is killed if
-   * it has not within 5 s) and this throws that failure, with how the worker ended as a
-   * suppressed exception.
+   * ShutdownOn#CONNECTION_CLOSED}, whatever the options say). The returned connection is the one
+   * the worker opened to this instance when it started, turned around: a spawn makes one
+   * authenticated connection, not two (the worker still listens, for {@link #connect} with
+   * {@code connection.worker()}). If connecting fails (for example {@code initConnectionState}
+   * throws), the worker exits by itself (status 254; it is killed if it has not within 5 s) and
+   * this throws that failure, with how the worker ended as a suppressed exception.
+   *
+   * <p>The connection argument is encoded first: if its codec throws, that exception is thrown
+   * and no worker is started.
    */
   public <W extends WorkerSpec<A, ?, C, ?>, A, C> Connection<W> spawnAndConnect(
       W spec, A initArg, C connectionArg, SpawnOptions options) {

@@ -23,7 +23,9 @@ import jdk.jfr.consumer.RecordingFile;
  * connect and the first call: {@code n} spawns that start a JVM (with the library's defaults,
  * class-data cache included; the first one, which may write the archive, is not counted) and
  * {@code n} that take a warm spare, one at a time (each once the spare is ready, then {@code
- * --spare-settle-ms} more). Prints the median of each phase.
+ * --spare-settle-ms} more). Each kind is measured twice: {@code spawn} then {@code connect} (two
+ * authenticated connections), and {@code spawnAndConnect} (one: the worker turns its master
+ * connection). Prints the median of each phase.
  *
  * <pre>usage: SpawnBreakdown [--spawns N] [--spare-settle-ms MS]</pre>
  *
@@ -51,10 +53,12 @@ public final class SpawnBreakdown {
       try (RpcParallel app = RpcParallel.builder().settings(BenchWorker.SETTINGS).build()) {
         run(app, options, "cold-warmup", 1, 0, byKind);
         run(app, options, "cold", n, 0, byKind);
+        runTogether(app, options, "cold", n, 0, byKind);
       }
       try (RpcParallel app = RpcParallel.builder().settings(BenchWorker.SETTINGS).spareWorkers(1, options).build()) {
         run(app, options, "spare-warmup", 1, settle, byKind);
         run(app, options, "spare", n, settle, byKind);
+        runTogether(app, options, "spare", n, settle, byKind);
       }
       recording.stop();
       recording.dump(file);
@@ -106,6 +110,31 @@ public final class SpawnBreakdown {
       steps.computeIfAbsent("caller: spawn to first reply", k -> new ArrayList<>()).add((t3 - t0) / 1e6);
       c.close();
       app.shutdown(w).get(30, TimeUnit.SECONDS);
+      app.onExit(w).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** {@code n} spawns by {@code spawnAndConnect}; steps named "spawnAndConnect: ...". */
+  private static void runTogether(RpcParallel app, SpawnOptions options, String kind, int n, long settleMs,
+      Map<String, Map<String, List<Double>>> byKind) throws Exception {
+    Map<String, List<Double>> steps = byKind.get(kind);
+    for (int i = 0; i < n; i++) {
+      if (settleMs > 0) {
+        awaitReadySpares(app, 1, settleMs);
+      }
+      long t0 = System.nanoTime();
+      Connection<BenchWorker> c = app.spawnAndConnect(new BenchWorker(), null, null, options.toBuilder().name(kind + "-" + (n + i)).build());
+      long t1 = System.nanoTime();
+      c.call(BenchWorker.ECHO, new byte[] {1});
+      long t2 = System.nanoTime();
+      if (kind.startsWith("spare") && !fromSpare(c.call(BenchWorker.PROBE)[0])) {
+        throw new IllegalStateException("spawn " + kind + "-" + (n + i) + " did not take a spare: raise --spare-settle-ms");
+      }
+      steps.computeIfAbsent("spawnAndConnect: returned", k -> new ArrayList<>()).add((t1 - t0) / 1e6);
+      steps.computeIfAbsent("spawnAndConnect: first call", k -> new ArrayList<>()).add((t2 - t1) / 1e6);
+      steps.computeIfAbsent("spawnAndConnect: to first reply", k -> new ArrayList<>()).add((t2 - t0) / 1e6);
+      Worker<BenchWorker> w = c.worker();
+      c.close();
       app.onExit(w).get(30, TimeUnit.SECONDS);
     }
   }
