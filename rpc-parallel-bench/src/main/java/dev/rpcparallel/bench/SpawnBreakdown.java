@@ -23,9 +23,9 @@ import jdk.jfr.consumer.RecordingFile;
  * connect and the first call: {@code n} spawns that start a JVM (with the library's defaults,
  * class-data cache included; the first one, which may write the archive, is not counted) and
  * {@code n} that take a warm spare, one at a time (each once the spare is ready, then {@code
- * --spare-settle-ms} more). Each kind is measured twice: {@code spawn} then {@code connect} (two
- * authenticated connections), and {@code spawnAndConnect} (one: the worker turns its master
- * connection). Prints the median of each phase.
+ * --spare-settle-ms} more), each way in turn: {@code spawn} then {@code connect} (two authenticated
+ * connections), and {@code spawnAndConnect} (one: the worker turns its master connection). Prints
+ * the median of each phase.
  *
  * <pre>usage: SpawnBreakdown [--spawns N] [--spare-settle-ms MS]</pre>
  *
@@ -53,12 +53,10 @@ public final class SpawnBreakdown {
       try (RpcParallel app = RpcParallel.builder().settings(BenchWorker.SETTINGS).build()) {
         run(app, options, "cold-warmup", 1, 0, byKind);
         run(app, options, "cold", n, 0, byKind);
-        runTogether(app, options, "cold", n, 0, byKind);
       }
       try (RpcParallel app = RpcParallel.builder().settings(BenchWorker.SETTINGS).spareWorkers(1, options).build()) {
         run(app, options, "spare-warmup", 1, settle, byKind);
         run(app, options, "spare", n, settle, byKind);
-        runTogether(app, options, "spare", n, settle, byKind);
       }
       recording.stop();
       recording.dump(file);
@@ -89,9 +87,13 @@ public final class SpawnBreakdown {
   private static void run(RpcParallel app, SpawnOptions options, String kind, int n, long settleMs,
       Map<String, Map<String, List<Double>>> byKind) throws Exception {
     Map<String, List<Double>> steps = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < 2 * n; i++) {
       if (settleMs > 0) {
         awaitReadySpares(app, 1, settleMs);
+      }
+      if (i % 2 == 1) { // interleaved: spawn + connect, then spawnAndConnect
+        spawnAndConnect(app, options, kind + "-" + i, steps);
+        continue;
       }
       long t0 = System.nanoTime();
       Worker<BenchWorker> w = app.spawn(new BenchWorker(), null, options.toBuilder().name(kind + "-" + i).build());
@@ -114,29 +116,23 @@ public final class SpawnBreakdown {
     }
   }
 
-  /** {@code n} spawns by {@code spawnAndConnect}; steps named "spawnAndConnect: ...". */
-  private static void runTogether(RpcParallel app, SpawnOptions options, String kind, int n, long settleMs,
-      Map<String, Map<String, List<Double>>> byKind) throws Exception {
-    Map<String, List<Double>> steps = byKind.get(kind);
-    for (int i = 0; i < n; i++) {
-      if (settleMs > 0) {
-        awaitReadySpares(app, 1, settleMs);
-      }
-      long t0 = System.nanoTime();
-      Connection<BenchWorker> c = app.spawnAndConnect(new BenchWorker(), null, null, options.toBuilder().name(kind + "-" + (n + i)).build());
-      long t1 = System.nanoTime();
-      c.call(BenchWorker.ECHO, new byte[] {1});
-      long t2 = System.nanoTime();
-      if (kind.startsWith("spare") && !fromSpare(c.call(BenchWorker.PROBE)[0])) {
-        throw new IllegalStateException("spawn " + kind + "-" + (n + i) + " did not take a spare: raise --spare-settle-ms");
-      }
-      steps.computeIfAbsent("spawnAndConnect: returned", k -> new ArrayList<>()).add((t1 - t0) / 1e6);
-      steps.computeIfAbsent("spawnAndConnect: first call", k -> new ArrayList<>()).add((t2 - t1) / 1e6);
-      steps.computeIfAbsent("spawnAndConnect: to first reply", k -> new ArrayList<>()).add((t2 - t0) / 1e6);
-      Worker<BenchWorker> w = c.worker();
-      c.close();
-      app.onExit(w).get(30, TimeUnit.SECONDS);
+  /** One spawn by {@code spawnAndConnect} (one connection); steps named "spawnAndConnect: ...". */
+  private static void spawnAndConnect(RpcParallel app, SpawnOptions options, String name, Map<String, List<Double>> steps)
+      throws Exception {
+    long t0 = System.nanoTime();
+    Connection<BenchWorker> c = app.spawnAndConnect(new BenchWorker(), null, null, options.toBuilder().name(name).build());
+    long t1 = System.nanoTime();
+    c.call(BenchWorker.ECHO, new byte[] {1});
+    long t2 = System.nanoTime();
+    if (name.startsWith("spare") && !fromSpare(c.call(BenchWorker.PROBE)[0])) {
+      throw new IllegalStateException("spawn " + name + " did not take a spare: raise --spare-settle-ms");
     }
+    steps.computeIfAbsent("spawnAndConnect: returned", k -> new ArrayList<>()).add((t1 - t0) / 1e6);
+    steps.computeIfAbsent("spawnAndConnect: first call", k -> new ArrayList<>()).add((t2 - t1) / 1e6);
+    steps.computeIfAbsent("spawnAndConnect: to first reply", k -> new ArrayList<>()).add((t2 - t0) / 1e6);
+    Worker<BenchWorker> w = c.worker();
+    c.close();
+    app.onExit(w).get(30, TimeUnit.SECONDS);
   }
 
   /**

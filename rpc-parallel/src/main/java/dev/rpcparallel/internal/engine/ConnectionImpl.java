@@ -356,11 +356,18 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
 
   /** The session's close future, completed on the link thread (for the engine's bookkeeping). */
   /**
-   * Turns this connection (a worker's master connection) into one the master is the client of,
-   * served by the session {@code server} makes; see {@code ClientSession.turn}.
+   * {@link #call}, then, if {@code turnIf} holds for the answer, turns this connection (a worker's
+   * master connection) into one the master is the client of, served by the session {@code server}
+   * makes (see {@code ClientSession.turn}). The turn starts on the thread the answer arrives on,
+   * not the caller's: the master waits for it. Returns the answer once the turn is done, or once
+   * it failed because the connection closed (the caller hears of that through the close).
    */
-  CompletableFuture<Void> turn(java.util.function.Function<dev.rpcparallel.internal.session.Link, dev.rpcparallel.internal.session.ServerSession> server) {
-    return session.turn(server);
+  <Q, R> R callThenTurn(Rpc<W, Q, R> f, Q query, java.util.function.Predicate<R> turnIf,
+      java.util.function.Function<dev.rpcparallel.internal.session.Link, dev.rpcparallel.internal.session.ServerSession> server) {
+    CompletableFuture<R> answer = session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec());
+    return Errors.await(answer.thenCompose(r -> turnIf.test(r)
+        ? session.turn(server).handle((turned, e) -> r)
+        : CompletableFuture.completedFuture(r)));
   }
 
   CompletableFuture<String> closedOnLinkThread() {

@@ -250,16 +250,14 @@ public final class WorkerRuntime {
       }
     });
     Worker<?> handle = engine.handle(config.workerId(), config.name().orElse(null), host);
-    MasterSpec.Answer answer =
-        master.call(MasterSpec.REGISTER, new MasterSpec.Registration(handle.host(), handle.port(), handle.usesTls(), Optional.empty()));
+    // TURN: the spawn waits for a connection, and the master connection becomes it (if it closed
+    // first, the policy has heard of that already).
+    MasterSpec.Answer answer = master.callThenTurn(MasterSpec.REGISTER,
+        new MasterSpec.Registration(handle.host(), handle.port(), handle.usesTls(), Optional.empty()),
+        a -> a == MasterSpec.Answer.TURN, link -> engine.turnedServerSession(host, link));
     registered.complete(null);
     if (answer == MasterSpec.Answer.REFUSED) {
       return startupFailed("the master no longer expects this worker (spawn timed out?)");
-    }
-    if (answer == MasterSpec.Answer.TURN) {
-      // The spawn waits for a connection: the master connection becomes it. If it closed first,
-      // the policy has heard of it already.
-      master.turn(link -> engine.turnedServerSession(host, link)).exceptionally(e -> null).join();
     }
     serving = true;
     policy.serving();
