@@ -4,24 +4,28 @@ import dev.rpcparallel.ConnectionContext;
 import dev.rpcparallel.RpcSettings;
 import dev.rpcparallel.Worker;
 import dev.rpcparallel.codec.Codecs;
+import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.RemoteFailure;
+import dev.rpcparallel.internal.session.ClientSession;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
  * What a spare worker JVM does while it waits to be needed: it runs, inside itself, the exchange
  * a worker has with its master — an application with a throw-away secret hosts a {@link
- * MasterSpec} on loopback, connects to it 60 times, and calls it 1,200 times in all — then closes that
- * application. The classes of the transport, sessions, codecs and engine are then loaded and their
+ * MasterSpec} on loopback, connects to it 60 times, calls it 1,200 times in all, and turns each
+ * connection around as a {@code spawnAndConnect} worker does (TURN, then the OPEN served on it) —
+ * then closes that application. The classes of the transport, sessions, codecs and engine are then loaded and their
  * hot paths compiled, so the worker the spare becomes answers its first call in milliseconds.
  * Nothing of it is kept: the real application is built from the bootstrap, as in any worker.
  * A failure here only costs speed: it is ignored.
  */
 final class WarmUp {
   /** Rounds of connect, calls and close; calls per connection (a spawn's first connect took 10 ms after 3 rounds, 7 after 60). */
-  private static final int CONNECTIONS = 60;
+  static final int CONNECTIONS = 60;
   private static final int CALLS = 10;
 
   private WarmUp() {}
@@ -41,8 +45,12 @@ final class WarmUp {
     }
   }
 
-  /** Warms up with an application made by {@code makeApp}; never throws. */
-  static void run(Function<WorkerRuntime.AppParams, Engine> makeApp) {
+  /**
+   * Warms up with an application made by {@code makeApp}; never throws. Returns how many rounds
+   * (connect, calls, turn, the turned connection opened and closed) completed: {@link
+   * #CONNECTIONS} unless something failed.
+   */
+  static int run(Function<WorkerRuntime.AppParams, Engine> makeApp) {
     try {
       deriveCodecs();
     } catch (RuntimeException | Error e) {
@@ -54,24 +62,43 @@ final class WarmUp {
     try {
       warm = makeApp.apply(new WorkerRuntime.AppParams(RpcSettings.defaults(), secret, "127.0.0.1", "127.0.0.1"));
     } catch (RuntimeException | Error e) {
-      return;
+      return 0;
     }
+    int rounds = 0;
     try {
       UUID id = UUID.randomUUID();
       LogHub log = new LogHub("warm-up", false);
       WorkerHost<MasterSpec.Registry, UUID, UUID> host =
           warm.host(id, "warm-up", new MasterSpec(), new Yes(), log, new HostedContext(log, warm.app()), false);
       Worker<MasterSpec> handle = warm.handle(id, "warm-up", host);
+      byte[] arg = Codecs.UUID.toBytes(id);
+      // The master's end of each turned connection: it opens, and is closed again.
+      java.util.concurrent.BlockingQueue<CompletableFuture<String>> turnedClosed = new java.util.concurrent.LinkedBlockingQueue<>();
+      host.acceptTurns((worker, link) -> {
+        ClientSession s = warm.turnedClientSession(link, id, "warm-up", "127.0.0.1", arg);
+        s.opened().thenAccept(open -> open.close(ErrorCode.CLOSED, "closed by client"));
+        turnedClosed.add(s.closeFuture());
+        return s;
+      });
       MasterSpec.Registration registration = new MasterSpec.Registration("127.0.0.1", 1, false, Optional.empty());
+      MasterSpec.Registration turn = new MasterSpec.Registration("127.0.0.1", Yes.TURN_PORT, false, Optional.empty());
       for (int c = 0; c < CONNECTIONS; c++) {
-        ConnectionImpl<MasterSpec> connection = Errors.await(warm.open(handle, Codecs.UUID.toBytes(id), false));
+        ConnectionImpl<MasterSpec> connection = Errors.await(warm.open(handle, arg, false));
         for (int i = 0; i < CALLS; i++) {
           connection.call(MasterSpec.INIT_STARTED);
           connection.call(MasterSpec.REGISTER, registration);
         }
-        connection.close();
+        // Then as a spawnAndConnect worker: the connection turns, and this host serves the OPEN on it.
+        connection.callThenTurn(MasterSpec.REGISTER, turn, a -> a == MasterSpec.Answer.TURN,
+            link -> warm.turnedServerSession(host, link));
+        CompletableFuture<String> closed = turnedClosed.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        if (closed == null) {
+          break; // the turn failed: only speed is lost
+        }
+        closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        rounds++;
       }
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
       // only speed is lost
     } finally {
       try {
@@ -80,10 +107,14 @@ final class WarmUp {
         // same
       }
     }
+    return rounds;
   }
 
   /** A registry that accepts everything: the warm-up is its own master. */
   private static final class Yes implements MasterSpec.Registry {
+    /** A registration with this port is answered {@code TURN}, the others {@code REGISTERED}. */
+    static final int TURN_PORT = 2;
+
     @Override
     public boolean connected(UUID id, ConnectionContext connection) {
       return true;
@@ -96,7 +127,7 @@ final class WarmUp {
 
     @Override
     public MasterSpec.Answer register(UUID id, MasterSpec.Registration registration) {
-      return MasterSpec.Answer.REGISTERED;
+      return registration.port() == TURN_PORT ? MasterSpec.Answer.TURN : MasterSpec.Answer.REGISTERED;
     }
 
     @Override
