@@ -197,10 +197,12 @@ public final class Spawner implements MasterSpec.Registry {
     engine.checkOpen();
     byte[] arg = spec.connectionArgCodec().toBytes(connectionArg); // before anything starts
     Spawned<W> s = spawn(spec, initArg, options, false, arg);
+    Child child = children.get(s.handle().id()).orElseThrow().attachment();
     try {
-      Child child = children.get(s.handle().id()).orElseThrow().attachment();
       return engine.adopt(awaitTurned(child, s.process(), options), s.handle(), false);
     } catch (RuntimeException e) {
+      child.abandoned = true; // a TURN that comes later is refused
+      child.turned.completeExceptionally(e); // a connection that opens later is closed (see turn)
       e.addSuppressed(new RpcParallelException(Kind.SPAWN_FAILED, endAfterFailedConnect(s.handle())));
       throw e;
     }

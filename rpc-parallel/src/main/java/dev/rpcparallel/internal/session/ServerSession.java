@@ -249,8 +249,11 @@ public final class ServerSession extends Session implements ServerConnection {
           close(ErrorCode.PROTOCOL_ERROR, "unexpected TURN frame from the client");
           return;
         }
-        handOver(next, "the worker turned its master connection: it serves on it now");
-        next.startOnHandedOverLink();
+        if (handOver(next, "the worker turned its master connection: it serves on it now")) {
+          next.startOnHandedOverLink();
+        } else { // closed meanwhile (from another thread): the session that would have taken over fails
+          next.close(ErrorCode.CONNECTION_CLOSED, "the connection closed as the worker turned it");
+        }
       }
       default -> close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame from the client");
     }
