@@ -118,13 +118,21 @@ public final class RpcParallel implements AutoCloseable {
    * Starts a worker that exits when the returned connection closes ({@link
    * ShutdownOn#CONNECTION_CLOSED}, whatever the options say). The returned connection is the one
    * the worker opened to this instance when it started, turned around: a spawn makes one
-   * authenticated connection, not two (the worker still listens, for {@link #connect} with
-   * {@code connection.worker()}). If connecting fails (for example {@code initConnectionState}
-   * throws), the worker exits by itself (status 254; it is killed if it has not within 5 s) and
-   * this throws that failure, with how the worker ended as a suppressed exception.
+   * authenticated connection, not two. The worker still listens: {@link #connect} with {@code
+   * connection.worker()} opens more connections, which end when the worker exits, that is when
+   * the returned connection closes (they close with "worker shut down"). On the worker's side,
+   * {@link ConnectionContext#remoteAddress()} of the returned connection is the address of this
+   * instance's master server, not of a client socket. If connecting fails (for example {@code
+   * initConnectionState} throws), the worker exits by itself (status 254; it is killed if it has
+   * not within 5 s) and this throws that failure, with how the worker ended as its one suppressed
+   * exception.
    *
    * <p>The connection argument is encoded first: if its codec throws, that exception is thrown
-   * and no worker is started.
+   * and no worker is started; if it is over {@link RpcSettings#maxMessageSize()} (less 64 bytes),
+   * this throws {@link RpcParallelException} {@code CONNECT_FAILED} and no worker is started. If
+   * this instance is closed while the worker starts, this throws {@link RpcParallelException}
+   * {@code SPAWN_FAILED} "worker &lt;name&gt; did not start: this RpcParallel instance was closed
+   * meanwhile" and {@code close()} ends the worker.
    */
   public <W extends WorkerSpec<A, ?, C, ?>, A, C> Connection<W> spawnAndConnect(
       W spec, A initArg, C connectionArg, SpawnOptions options) {
@@ -294,7 +302,10 @@ public final class RpcParallel implements AutoCloseable {
    * (all but {@link ShutdownOn#CALLED_SHUTDOWN_FUNCTION}: each is asked to shut down and given
    * up to 5 s to exit with status 0; then its stdin is closed and it is reaped, killed if need
    * be; workers still starting get EOF on stdin at once), then stops the I/O threads.
-   * Idempotent.
+   * Idempotent. A spawn still in progress on another thread throws {@link RpcParallelException}
+   * {@code SPAWN_FAILED} "worker &lt;name&gt; did not start: this RpcParallel instance was closed
+   * meanwhile" (or {@link IllegalStateException} if it had not got that far), and its worker
+   * process, if one started, is ended too.
    */
   @Override
   public void close() {

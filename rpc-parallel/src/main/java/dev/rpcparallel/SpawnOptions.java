@@ -267,7 +267,8 @@ public final class SpawnOptions {
      * Names the worker. The name appears in spawn errors and the worker's own messages, in the
      * prefix of its forwarded output ({@code [WORKER name STDOUT]}), in its log entries ({@link
      * LogEntry#worker()}), in its handle ({@link Worker#name()}) and on its command line as
-     * {@code --rpc-parallel-worker=name}, so {@code ps} shows it. Without a name the worker's id
+     * {@code --rpc-parallel-worker=name}, so {@code ps} shows it (not for a worker made from a
+     * spare, whose command line was set when the spare started). Without a name the worker's id
      * is used in messages, prefixes and log entries, and the command line carries a bare {@code
      * --rpc-parallel-worker}. Names are not checked for uniqueness.
      *

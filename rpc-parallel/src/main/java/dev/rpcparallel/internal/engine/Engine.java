@@ -185,6 +185,11 @@ public final class Engine {
         w.maxConcurrentCalls(), w.maxOpenStreams());
   }
 
+  /** Whether {@link #close} has begun. */
+  boolean isClosed() {
+    return closed;
+  }
+
   void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this RpcParallel instance is closed");

@@ -196,13 +196,25 @@ public final class Spawner implements MasterSpec.Registry {
       W spec, A initArg, C connectionArg, SpawnOptions options) {
     engine.checkOpen();
     byte[] arg = spec.connectionArgCodec().toBytes(connectionArg); // before anything starts
+    long max = engine.settings().maxMessageSize() - 64; // OPEN's other fields
+    if (arg.length > max) {
+      throw new RpcParallelException(Kind.CONNECT_FAILED, "the connection argument of " + arg.length
+          + " bytes exceeds the maximum message size of " + engine.settings().maxMessageSize() + " bytes (less 64 for the OPEN frame)");
+    }
     Spawned<W> s = spawn(spec, initArg, options, false, arg);
-    Child child = children.get(s.handle().id()).orElseThrow().attachment();
+    Optional<ChildRegistry.Entry<Child>> entry = children.get(s.handle().id());
+    if (entry.isEmpty()) { // it exited right after registering
+      throw new RpcParallelException(Kind.SPAWN_FAILED, "worker " + s.handle().nameOrId() + " exited before its connection opened");
+    }
+    Child child = entry.get().attachment();
     try {
       return engine.adopt(awaitTurned(child, s.process(), options), s.handle(), false);
     } catch (RuntimeException e) {
       child.abandoned = true; // a TURN that comes later is refused
       child.turned.completeExceptionally(e); // a connection that opens later is closed (see turn)
+      if (engine.isClosed()) { // close() ends the worker
+        throw closedWhileStarting(child.name, e);
+      }
       e.addSuppressed(new RpcParallelException(Kind.SPAWN_FAILED, endAfterFailedConnect(s.handle())));
       throw e;
     }
@@ -225,7 +237,7 @@ public final class Spawner implements MasterSpec.Registry {
       child.turned.thenAccept(session -> session.close(ErrorCode.CANCELLED, "the spawn was interrupted"));
       throw new RpcParallelException(Kind.SPAWN_FAILED, "interrupted while connecting to worker " + child.name, e);
     } catch (ExecutionException e) {
-      throw Errors.withCallerStack(Errors.toApi(e.getCause()));
+      throw Errors.toApi(e.getCause()); // thrown on the caller's thread: its stack is there
     }
   }
 
@@ -271,12 +283,12 @@ public final class Spawner implements MasterSpec.Registry {
     if (remote.isPresent()) {
       engine.prepareTlsInBackground(); // the master's listener for remote workers speaks TLS
       RemoteSpawn r = RemoteSpawn.prepare(engine, remote.get(), options, spec.getClass(), name);
-      HandleData m = withHost(master(Optional.of(r.masterListen())), r.masterAddress());
+      HandleData m = withHost(masterWhileOpen(Optional.of(r.masterListen())), r.masterAddress());
       BootstrapConfig config = bootstrap(m, id, options, spec, arg, r.listen(), r.advertise());
       launch = new LaunchSpec(name, r.command().command(), Map.of(), dir, output(options.stdout()), output(options.stderr()), !foreground);
       stdin = concat(r.command().stdinPrefix(), config.toStdin());
     } else {
-      HandleData m = master();
+      HandleData m = masterWhileOpen(Optional.empty());
       BootstrapConfig config = bootstrap(m, id, options, spec, arg,
           options.listenAddress().orElse("127.0.0.1"), options.advertiseAddress().orElse(""));
       launch = new LaunchSpec(name, options.launcher().command(javaCommand(options, spec.getClass())),
@@ -305,6 +317,12 @@ public final class Spawner implements MasterSpec.Registry {
       process.exit().whenComplete((status, error) -> spareChildren.remove(spareId));
     }
     children.add(id, process, child);
+    if (engine.isClosed()) { // close() ran meanwhile, and may not have seen this child: end it here
+      children.remove(id);
+      process.closeStdin();
+      process.kill();
+      throw closedWhileStarting(name, null);
+    }
     if (spare.isPresent() && s.isConnected(spare.get().id())) {
       child.connected.complete(null); // else connected() completes it when the spare's connection opens
     }
@@ -318,7 +336,26 @@ public final class Spawner implements MasterSpec.Registry {
       return new Spawned<>(handle, process);
     } catch (RpcParallelException e) {
       child.abandoned = true;
-      throw failed(e, process, foreground, id, remote.map(SshTarget::destination));
+      RpcParallelException f = failed(e, process, foreground, id, remote.map(SshTarget::destination));
+      throw engine.isClosed() ? closedWhileStarting(name, f) : f;
+    }
+  }
+
+  /** The error of a spawn that {@code close()} ended. */
+  private static RpcParallelException closedWhileStarting(String name, Throwable cause) {
+    return new RpcParallelException(Kind.SPAWN_FAILED,
+        "worker " + name + " did not start: this RpcParallel instance was closed meanwhile", cause);
+  }
+
+  /** {@link #master(Optional)}; if it fails because {@code close()} ran meanwhile, the error says so. */
+  private HandleData masterWhileOpen(Optional<String> listenAddress) {
+    try {
+      return master(listenAddress);
+    } catch (RuntimeException e) {
+      if (engine.isClosed()) {
+        throw new IllegalStateException("this RpcParallel instance is closed", e);
+      }
+      throw e;
     }
   }
 
@@ -555,15 +592,14 @@ public final class Spawner implements MasterSpec.Registry {
    */
   private ClientSession turn(UUID id, Link link) {
     Optional<Child> c = pending(id);
-    if (c.isEmpty() || c.get().connectionArg == null || c.get().turnArrived.isDone()) {
+    if (c.isEmpty() || c.get().connectionArg == null) {
       return null;
     }
     Child child = c.get();
     MasterSpec.Registration reg = child.registered.getNow(null);
-    if (reg == null || reg.initError().isPresent()) {
-      return null;
+    if (reg == null || reg.initError().isPresent() || !child.turnArrived.complete(null)) {
+      return null; // not registered, or turned already (once per child, whichever connection)
     }
-    child.turnArrived.complete(null);
     ClientSession session = engine.turnedClientSession(link, child.id, child.name, reg.host() + ":" + reg.port(), child.connectionArg);
     session.opened().whenComplete((open, e) -> {
       if (e != null) {

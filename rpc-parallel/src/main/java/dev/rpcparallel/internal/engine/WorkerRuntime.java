@@ -250,6 +250,10 @@ public final class WorkerRuntime {
       }
     });
     Worker<?> handle = engine.handle(config.workerId(), config.name().orElse(null), host);
+    // From here the main thread reaches its wait for the policy's decision without running user
+    // code: an exit decided meanwhile (e.g. the initial connection refused) lets it close the
+    // application, which flushes what was sent (the refusal), rather than exiting at once.
+    serving = true;
     // TURN: the spawn waits for a connection, and the master connection becomes it (if it closed
     // first, the policy has heard of that already).
     MasterSpec.Answer answer = master.callThenTurn(MasterSpec.REGISTER,
@@ -259,7 +263,6 @@ public final class WorkerRuntime {
     if (answer == MasterSpec.Answer.REFUSED) {
       return startupFailed("the master no longer expects this worker (spawn timed out?)");
     }
-    serving = true;
     policy.serving();
     if (config.mode() == ExitPolicy.Mode.CALLED_SHUTDOWN_FUNCTION) {
       master.close(); // outlives its master by design

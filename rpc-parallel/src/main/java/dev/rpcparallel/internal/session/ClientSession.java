@@ -56,6 +56,8 @@ public final class ClientSession extends Session {
   }
 
   private final Target target;
+  /** Started on a worker's turned master connection ({@link #startOnHandedOverLink}): no HELLO or AUTH_OK to come. */
+  private boolean turned;
   private final byte[] clientNonce = Auth.nonce();
   private byte[] serverNonce;
   private boolean serverAuthenticated;
@@ -93,6 +95,10 @@ public final class ClientSession extends Session {
 
   @Override
   void onHandshakeFrame(byte type, BinaryReader in) {
+    if (turned && type != FrameType.OPENED && type != FrameType.REFUSED) {
+      close(ErrorCode.PROTOCOL_ERROR, "unexpected " + FrameType.name(type) + " frame during the handshake");
+      return;
+    }
     switch (type) {
       case FrameType.HELLO -> {
         if (serverNonce != null) {
@@ -119,7 +125,7 @@ public final class ClientSession extends Session {
         if (serverAuthenticated || serverNonce == null
             || !Auth.matches(Auth.serverProof(target.credential(), serverNonce, clientNonce, target.terms()), proof)) {
           opened.completeExceptionally(new WireException(ErrorCode.AUTHENTICATION_FAILED,
-              "could not connect to worker " + target.workerName() + " at " + target.address()
+              "could not connect to worker " + target.workerName() + where()
                   + ": the server failed to prove it holds the worker's credential"));
           close(ErrorCode.AUTHENTICATION_FAILED, "server authentication failed");
           return;
@@ -145,7 +151,7 @@ public final class ClientSession extends Session {
         RuntimeException e = WireError.read(in);
         // The library's refusal says which worker; user code's exception (initConnectionState) stays as thrown.
         opened.completeExceptionally(e instanceof WireException w
-            ? new WireException(w.code(), "could not connect to worker " + target.workerName() + " at " + target.address()
+            ? new WireException(w.code(), "could not connect to worker " + target.workerName() + where()
                 + ": " + w.getMessage())
             : e);
         close(ErrorCode.REFUSED, "connection refused by worker " + target.workerName() + ": " + e.getMessage());
@@ -172,7 +178,17 @@ public final class ClientSession extends Session {
   void startOnHandedOverLink() {
     super.startOnHandedOverLink();
     serverAuthenticated = true;
-    sendOpen();
+    turned = true;
+    try {
+      sendOpen();
+    } catch (WireException e) { // e.g. an argument over the maximum message size
+      close(e.code(), e.getMessage());
+    }
+  }
+
+  /** Where the worker is, for messages: its address, or, on a turned link, its master connection. */
+  private String where() {
+    return turned ? " over its master connection" : " at " + target.address();
   }
 
   /**
@@ -242,7 +258,7 @@ public final class ClientSession extends Session {
     if (!opened.isDone()) {
       ErrorCode code = e.closeCode() == ErrorCode.AUTHENTICATION_FAILED ? ErrorCode.AUTHENTICATION_FAILED : ErrorCode.CONNECT_FAILED;
       opened.completeExceptionally(new WireException(code,
-          "could not connect to worker " + target.workerName() + " at " + target.address() + ": " + e.reason()));
+          "could not connect to worker " + target.workerName() + where() + ": " + e.reason()));
     }
     pending.values().forEach(p -> p.fail(e));
     pending.clear();

@@ -199,7 +199,11 @@ public final class ServerSession extends Session implements ServerConnection {
     refuse(error, () -> {});
   }
 
-  /** {@link #refuse(Throwable)}, running {@code sent} between sending REFUSED and closing. */
+  /**
+   * {@link #refuse(Throwable)}, running {@code sent} once REFUSED and CLOSE are queued, before the
+   * close is reported. The close reason is recorded before REFUSED is sent: the client's CLOSE in
+   * answer to it cannot become the reason.
+   */
   private void refuse(Throwable error, Runnable sent) {
     if (isClosed()) {
       return;
@@ -211,14 +215,13 @@ public final class ServerSession extends Session implements ServerConnection {
       WireError.writeRemote(error, acceptor.workerName(), w);
     }
     try {
-      send(w, "the refusal");
+      checkSendable(w, "the refusal");
     } catch (WireException tooLarge) {
-      BinaryWriter small = Frames.start(FrameType.REFUSED);
-      WireError.writeInfra(ErrorCode.REFUSED, "connection refused: " + tooLarge.getMessage(), small);
-      send(small, "the refusal");
+      w = Frames.start(FrameType.REFUSED);
+      WireError.writeInfra(ErrorCode.REFUSED, "connection refused: " + tooLarge.getMessage(), w);
     }
-    sent.run();
-    close(ErrorCode.REFUSED, "connection refused: " + (error instanceof WireException ? error.getMessage() : error.toString()));
+    closeAfter(w, ErrorCode.REFUSED,
+        "connection refused: " + (error instanceof WireException ? error.getMessage() : error.toString()), sent);
   }
 
   // ---- calls ----

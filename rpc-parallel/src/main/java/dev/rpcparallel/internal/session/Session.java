@@ -172,6 +172,9 @@ public abstract class Session implements LinkHandler {
     }
     try {
       handleFrame(body);
+      if (handedOver) {
+        return; // the frame handed the link over: its state is the next session's business
+      }
       if (!writesBackedUp && !link.isWritable()) {
         writesBackedUp = true; // until onWritable
         updateReading();
@@ -354,15 +357,35 @@ public abstract class Session implements LinkHandler {
 
   /** Closes the connection, telling the peer why. Idempotent; callable from any thread. */
   public final void close(ErrorCode code, String reason) {
+    close(code, reason, () -> {});
+  }
+
+  /**
+   * {@link #close(ErrorCode, String)}, running {@code closeSent} once the reason is recorded and
+   * the CLOSE frame queued, before anything waiting for the close hears of it.
+   */
+  final void close(ErrorCode code, String reason, Runnable closeSent) {
+    closeAfter(null, code, reason, closeSent);
+  }
+
+  /**
+   * {@link #close(ErrorCode, String, Runnable)}, sending {@code last} (checked sendable by the
+   * caller; may be null) just before the CLOSE frame, once the reason is recorded.
+   */
+  final void closeAfter(BinaryWriter last, ErrorCode code, String reason, Runnable closeSent) {
     ConnectionLost e = record(code, reason);
     if (e == null) {
       return;
     }
     closing(code, reason);
+    if (last != null && !handedOver) {
+      link.send(last, null);
+    }
     BinaryWriter w = Frames.start(FrameType.CLOSE);
     w.writeUnsignedVarLong(code.wire());
     w.writeString(truncate(reason));
     link.send(w, null);
+    closeSent.run();
     finishClose(e);
     link.close();
   }
@@ -432,6 +455,9 @@ public abstract class Session implements LinkHandler {
     handedOver = true;
     if (timer != null) {
       timer.cancel();
+    }
+    if (readingPaused || writesBackedUp) {
+      link.pauseReading(false); // what this session held back is not the next one's to wait for
     }
     link.replaceHandler(next);
     failPending(e);

@@ -403,6 +403,9 @@ final class NettyLink extends ChannelInboundHandlerAdapter implements Link, Fram
 
   @Override
   public String remoteAddress() {
-    return String.valueOf(channel.remoteAddress()).replaceFirst("^/", "");
+    // The address, never "hostname/address" (a connecting side's address keeps the name it was given).
+    return channel.remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress().getHostAddress() + ":" + a.getPort()
+        : String.valueOf(channel.remoteAddress()).replaceFirst("^/", "");
   }
 }

@@ -85,6 +85,7 @@ final class FuzzServer implements Link {
   private boolean linkClosed;
   private boolean inputStopped;
   private boolean closeSent;
+  private boolean refusedSent;
   private ErrorCode closeSentCode;
   private boolean authOkSent;
   private ErrorCode framingErrorWhileOpen;
@@ -311,8 +312,14 @@ final class FuzzServer implements Link {
     }
     if (closeSent) {
       violations.add("a " + FrameType.name(type) + " frame was sent after CLOSE");
-    } else if (session.isClosed() && type != FrameType.CLOSE) {
+    } else if (session.isClosed() && type != FrameType.CLOSE
+        && !(type == FrameType.REFUSED && session.closeCode() == ErrorCode.REFUSED && !refusedSent)) {
+      // A refusal records its close first (so that the client's answer cannot become the
+      // reason), then sends REFUSED and CLOSE: nothing else may follow the close.
       violations.add("a " + FrameType.name(type) + " frame was sent after the session closed");
+    }
+    if (type == FrameType.REFUSED) {
+      refusedSent = true;
     }
     if (type == FrameType.CLOSE) {
       closeSent = true;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rpcparallel.codec.BinaryWriter;
 import dev.rpcparallel.codec.Codecs;
+import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.FrameType;
 import dev.rpcparallel.internal.protocol.Frames;
@@ -111,6 +112,51 @@ class TurnTest {
     worker.close(ErrorCode.CLOSED, "closed by client");
 
     assertThat(worker.turn(link -> new ServerSession(link, h.config, h.acceptor()))).failsWithin(java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
+  void anOpenOverTheMaximumMessageSizeFailsTheTurnedConnectionAtOnce() throws Exception {
+    withEcho();
+    CompletableFuture<ClientSession> master = new CompletableFuture<>();
+    h.onTurn = (connection, link) -> {
+      ClientSession s = new ClientSession(link, h.config, new ClientSession.Target(
+          SessionHarness.TERMS, "w", "in-memory:1", new byte[0], new byte[(int) h.config.maxMessageSize() + 1], false));
+      master.complete(s);
+      return s;
+    };
+    ClientSession worker = h.open();
+
+    await(worker.turn(link -> new ServerSession(link, h.config, h.acceptor())));
+
+    Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> await(await(master).opened()));
+    assertThat(e).hasRootCauseInstanceOf(dev.rpcparallel.internal.protocol.WireException.class)
+        .rootCause().hasMessageContaining("over its master connection").hasMessageContaining("exceeds the maximum message size");
+  }
+
+  @Test
+  void theMastersTurnedSessionTakesNothingButOpenedOrRefused() throws Exception {
+    RawPeer worker = new RawPeer();
+    ClientSession[] master = new ClientSession[1];
+    LinkHandler idle = new RawPeer();
+    worker.link = InMemoryLink.connect(h.inline, h.clock, link -> worker, link -> {
+      master[0] = masterEnd(link);
+      return idle;
+    });
+    InMemoryLink masterLink = peerOf(worker.link);
+    masterLink.execute(() -> {
+      masterLink.replaceHandler(master[0]);
+      master[0].startOnHandedOverLink();
+    });
+    assertThat(await(worker.first)[0]).isEqualTo(FrameType.OPEN);
+
+    BinaryWriter hello = Frames.start(FrameType.HELLO);
+    hello.writeByte(2);
+    hello.writeRaw(new byte[Auth.NONCE_LENGTH], 0, Auth.NONCE_LENGTH);
+    worker.send(hello);
+
+    assertThat(await(master[0].closeFuture())).isEqualTo("unexpected HELLO frame during the handshake");
+    assertThat(worker.received).hasSize(2); // OPEN, then CLOSE: no AUTH
+    assertThat(worker.received.get(1)[0]).isEqualTo(FrameType.CLOSE);
   }
 
   // ---- a turned server session against a raw peer ----
