@@ -358,15 +358,16 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
   /**
    * {@link #call}, then, if {@code turnIf} holds for the answer, turns this connection (a worker's
    * master connection) into one the master is the client of, served by the session {@code server}
-   * makes (see {@code ClientSession.turn}). The turn starts on the thread the answer arrives on,
+   * makes (see {@code ClientSession.turn}; {@code workerCredential} proves the turn). The turn
+   * starts on the thread the answer arrives on,
    * not the caller's: the master waits for it. Returns the answer once the turn is done, or once
    * it failed because the connection closed (the caller hears of that through the close).
    */
-  <Q, R> R callThenTurn(Rpc<W, Q, R> f, Q query, java.util.function.Predicate<R> turnIf,
+  <Q, R> R callThenTurn(Rpc<W, Q, R> f, Q query, java.util.function.Predicate<R> turnIf, byte[] workerCredential,
       java.util.function.Function<dev.rpcparallel.internal.session.Link, dev.rpcparallel.internal.session.ServerSession> server) {
     CompletableFuture<R> answer = session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec());
     return Errors.await(answer.thenCompose(r -> turnIf.test(r)
-        ? session.turn(server).handle((turned, e) -> r)
+        ? session.turn(workerCredential, server).handle((turned, e) -> r)
         : CompletableFuture.completedFuture(r)));
   }
 

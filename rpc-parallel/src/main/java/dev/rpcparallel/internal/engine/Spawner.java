@@ -20,11 +20,14 @@ import dev.rpcparallel.internal.process.ClassPaths;
 import dev.rpcparallel.internal.process.LaunchSpec;
 import dev.rpcparallel.internal.process.Output;
 import dev.rpcparallel.internal.process.Reaper;
+import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.protocol.Durations;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.RemoteFailure;
+import dev.rpcparallel.internal.protocol.WireException;
 import dev.rpcparallel.internal.remote.SshTarget;
 import dev.rpcparallel.internal.session.ClientSession;
+import dev.rpcparallel.internal.session.ConnectionAcceptor;
 import dev.rpcparallel.internal.session.Link;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
@@ -590,12 +593,16 @@ public final class Spawner implements MasterSpec.Registry {
    * its spawn's connection on that link, or null (a protocol error) unless it registered, its
    * spawn waits for a connection, and this is its first TURN.
    */
-  private ClientSession turn(UUID id, Link link) {
+  private ClientSession turn(UUID id, Link link, ConnectionAcceptor.TurnProof proof) {
     Optional<Child> c = pending(id);
     if (c.isEmpty() || c.get().connectionArg == null) {
       return null;
     }
     Child child = c.get();
+    if (!proof.provenBy(engine.credential(new Auth.Terms(child.id, 0, 0)))) {
+      // Proven with the master server's credential, but not with this worker's own.
+      throw new WireException(ErrorCode.AUTHENTICATION_FAILED, "TURN not proven with the credential of worker " + child.name);
+    }
     MasterSpec.Registration reg = child.registered.getNow(null);
     if (reg == null || reg.initError().isPresent() || !child.turnArrived.complete(null)) {
       return null; // not registered, or turned already (once per child, whichever connection)

@@ -4,6 +4,7 @@ import dev.rpcparallel.ConnectionContext;
 import dev.rpcparallel.RpcSettings;
 import dev.rpcparallel.Worker;
 import dev.rpcparallel.codec.Codecs;
+import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.protocol.RemoteFailure;
 import dev.rpcparallel.internal.session.ClientSession;
@@ -74,7 +75,10 @@ final class WarmUp {
       byte[] arg = Codecs.UUID.toBytes(id);
       // The master's end of each turned connection: it opens, and is closed again.
       java.util.concurrent.BlockingQueue<CompletableFuture<String>> turnedClosed = new java.util.concurrent.LinkedBlockingQueue<>();
-      host.acceptTurns((worker, link) -> {
+      host.acceptTurns((worker, link, proof) -> {
+        if (!proof.provenBy(warm.credential(new Auth.Terms(id, 0, 0)))) {
+          return null;
+        }
         ClientSession s = warm.turnedClientSession(link, id, "warm-up", "127.0.0.1", arg);
         s.opened().thenAccept(open -> open.close(ErrorCode.CLOSED, "closed by client"));
         turnedClosed.add(s.closeFuture());
@@ -89,7 +93,7 @@ final class WarmUp {
           connection.call(MasterSpec.REGISTER, registration);
         }
         // Then as a spawnAndConnect worker: the connection turns, and this host serves the OPEN on it.
-        connection.callThenTurn(MasterSpec.REGISTER, turn, a -> a == MasterSpec.Answer.TURN,
+        connection.callThenTurn(MasterSpec.REGISTER, turn, a -> a == MasterSpec.Answer.TURN, warm.credential(new Auth.Terms(id, 0, 0)),
             link -> warm.turnedServerSession(host, link));
         CompletableFuture<String> closed = turnedClosed.poll(5, java.util.concurrent.TimeUnit.SECONDS);
         if (closed == null) {

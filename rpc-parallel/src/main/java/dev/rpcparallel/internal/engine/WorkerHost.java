@@ -127,7 +127,7 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   /** Who takes over a connection its client turns (see {@link ConnectionAcceptor#turn}). */
   interface Turns<T> {
     /** The session for the link of the connection whose state is {@code connectionState}, or null to refuse. */
-    ClientSession turn(T connectionState, Link link);
+    ClientSession turn(T connectionState, Link link, ConnectionAcceptor.TurnProof proof);
   }
 
   /** Accepts TURN from clients, through {@code turns}; set before the host is reachable. */
@@ -136,10 +136,10 @@ final class WorkerHost<S, C, T> implements ConnectionAcceptor {
   }
 
   @Override
-  public ClientSession turn(ServerConnection connection, Link link) {
+  public ClientSession turn(ServerConnection connection, Link link, ConnectionAcceptor.TurnProof proof) {
     Turns<T> t = turns;
     T state = turnable.remove(connection);
-    return t == null || state == null ? null : t.turn(state, link);
+    return t == null || state == null ? null : t.turn(state, link, proof);
   }
 
   /** Starts listening with {@code listen}, which is given this host's session factory input. */

@@ -7,6 +7,7 @@ import dev.rpcparallel.codec.Codec;
 import dev.rpcparallel.codec.Codecs;
 import dev.rpcparallel.internal.concurrent.HandlerExecutors;
 import dev.rpcparallel.internal.lifecycle.ExitPolicy;
+import dev.rpcparallel.internal.protocol.Auth;
 import dev.rpcparallel.internal.session.ServerConnection;
 import dev.rpcparallel.internal.remote.Addresses;
 import java.io.IOException;
@@ -258,7 +259,8 @@ public final class WorkerRuntime {
     // first, the policy has heard of that already).
     MasterSpec.Answer answer = master.callThenTurn(MasterSpec.REGISTER,
         new MasterSpec.Registration(handle.host(), handle.port(), handle.usesTls(), Optional.empty()),
-        a -> a == MasterSpec.Answer.TURN, link -> engine.turnedServerSession(host, link));
+        a -> a == MasterSpec.Answer.TURN, Auth.credential(config.secret(), new Auth.Terms(config.workerId(), 0, 0)),
+        link -> engine.turnedServerSession(host, link));
     registered.complete(null);
     if (answer == MasterSpec.Answer.REFUSED) {
       return startupFailed("the master no longer expects this worker (spawn timed out?)");

@@ -30,6 +30,7 @@ public final class Auth {
   private static final byte[] CLIENT_LABEL = ascii("rpc-parallel client v2");
   private static final byte[] SERVER_LABEL = ascii("rpc-parallel server v2");
   private static final byte[] RETIRE_LABEL = ascii("rpc-parallel retire v2");
+  private static final byte[] TURN_LABEL = ascii("rpc-parallel turn v2");
 
   /**
    * What a credential is for: the worker, the generation it belongs to, and when it expires
@@ -71,6 +72,15 @@ public final class Auth {
 
   public static byte[] serverProof(byte[] credential, byte[] serverNonce, byte[] clientNonce, Terms terms) {
     return mac(credential, SERVER_LABEL, serverNonce, clientNonce, terms.bytes());
+  }
+
+  /**
+   * The proof in a TURN frame: the worker's own credential (generation 0, as the handle its spawn
+   * returns) over the nonces of the connection's handshake, so a turn is bound to that worker and
+   * that connection.
+   */
+  public static byte[] turnProof(byte[] workerCredential, byte[] serverNonce, byte[] clientNonce) {
+    return mac(workerCredential, TURN_LABEL, serverNonce, clientNonce);
   }
 
   /** Authorizes retiring the credentials of worker {@code id} below {@code generation}: only holders of the app secret can. */

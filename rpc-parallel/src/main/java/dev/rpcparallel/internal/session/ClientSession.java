@@ -193,11 +193,13 @@ public final class ClientSession extends Session {
 
   /**
    * Turns this connection around (a spawned worker's master connection, once the master answered
-   * {@code register} with "turn"): sends TURN, its last frame, then hands the link to the server
-   * session {@code server} makes, which serves the master's OPEN. Calls still pending fail. The
-   * future fails if this session is closed (then nothing was sent).
+   * {@code register} with "turn"): sends TURN, its last frame, with the proof of {@code
+   * workerCredential} (the worker's own, generation 0) over this connection's handshake nonces,
+   * then hands the link to the server session {@code server} makes, which serves the master's
+   * OPEN. Calls still pending fail. The future fails if this session is closed (then nothing was
+   * sent).
    */
-  public CompletableFuture<Void> turn(java.util.function.Function<Link, ServerSession> server) {
+  public CompletableFuture<Void> turn(byte[] workerCredential, java.util.function.Function<Link, ServerSession> server) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     link.execute(() -> {
       if (!isOpen()) {
@@ -205,7 +207,10 @@ public final class ClientSession extends Session {
         return;
       }
       ServerSession next = server.apply(link);
-      send(Frames.start(FrameType.TURN, 1), "turn");
+      BinaryWriter turn = Frames.start(FrameType.TURN, 1 + Auth.MAC_LENGTH);
+      byte[] proof = Auth.turnProof(workerCredential, serverNonce, clientNonce);
+      turn.writeRaw(proof, 0, proof.length);
+      send(turn, "turn");
       if (handOver(next, "turned into the connection the master serves through")) {
         next.startOnHandedOverLink();
         done.complete(null);

@@ -61,14 +61,28 @@ public interface ConnectionAcceptor {
   default void refused() {}
 
   /**
-   * The client of {@code connection} sent TURN: it will serve on {@code link} from its next frame
-   * on. Returns the client session that takes the link over (not started; the caller hands the
-   * link to it and starts it), or null if this server does not expect that (a protocol error:
-   * the connection is closed). Link thread. Only the master server expects it, from a worker
-   * whose spawn waits for a connection.
+   * The client of {@code connection} sent TURN with {@code proof}: it will serve on {@code link}
+   * from its next frame on. Returns the client session that takes the link over (not started; the
+   * caller hands the link to it and starts it), or null if this server does not expect that (a
+   * protocol error: the connection is closed). Link thread. Only the master server expects it,
+   * from a worker whose spawn waits for a connection.
+   *
+   * @throws dev.rpcparallel.internal.protocol.WireException {@code AUTHENTICATION_FAILED} if the
+   *     proof is not the worker's (the connection is closed with it)
    */
-  default ClientSession turn(ServerConnection connection, Link link) {
+  default ClientSession turn(ServerConnection connection, Link link, TurnProof proof) {
     return null;
+  }
+
+  /**
+   * What a TURN frame proves: {@code mac} should be {@code Auth.turnProof} of the turning
+   * worker's own credential over this connection's handshake nonces.
+   */
+  record TurnProof(byte[] serverNonce, byte[] clientNonce, byte[] mac) {
+    /** Whether {@code mac} is the proof of {@code workerCredential} (constant time). */
+    public boolean provenBy(byte[] workerCredential) {
+      return Auth.matches(Auth.turnProof(workerCredential, serverNonce, clientNonce), mac);
+    }
   }
 
   /** The methods of one accepted connection, by menu index. */

@@ -45,6 +45,8 @@ public final class ServerSession extends Session implements ServerConnection {
   /** Handlers waiting for the connection to drain before they start (see {@link #start}). */
   private final java.util.ArrayDeque<Runnable> notStarted = new java.util.ArrayDeque<>();
   private final byte[] serverNonce = Auth.nonce();
+  /** The client's nonce of the handshake (a TURN's proof covers both). */
+  private byte[] clientNonce;
   private boolean sawAuth;
   private boolean sawOpen;
   private boolean rejected;
@@ -134,6 +136,7 @@ public final class ServerSession extends Session implements ServerConnection {
       }
       sawAuth = true;
       terms = t;
+      this.clientNonce = clientNonce;
       markAuthenticated();
       acceptor.handshakes().remove(this);
       BinaryWriter w = Frames.start(FrameType.AUTH_OK);
@@ -247,7 +250,9 @@ public final class ServerSession extends Session implements ServerConnection {
         }
       }
       case FrameType.TURN -> {
-        ClientSession next = acceptor.turn(this, link);
+        byte[] mac = in.readRaw(Auth.MAC_LENGTH);
+        ClientSession next = clientNonce == null ? null
+            : acceptor.turn(this, link, new ConnectionAcceptor.TurnProof(serverNonce, clientNonce, mac));
         if (next == null) {
           close(ErrorCode.PROTOCOL_ERROR, "unexpected TURN frame from the client");
           return;

@@ -162,7 +162,11 @@ final class SessionHarness implements AutoCloseable {
       }
 
       @Override
-      public ClientSession turn(ServerConnection connection, Link link) {
+      public ClientSession turn(ServerConnection connection, Link link, TurnProof proof) {
+        if (!proof.provenBy(KEY)) {
+          throw new dev.rpcparallel.internal.protocol.WireException(
+              dev.rpcparallel.internal.protocol.ErrorCode.AUTHENTICATION_FAILED, "TURN not proven with the credential of worker w");
+        }
         return onTurn.apply(connection, link);
       }
 

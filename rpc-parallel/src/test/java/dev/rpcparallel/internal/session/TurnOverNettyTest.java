@@ -47,7 +47,7 @@ class TurnOverNettyTest {
         new ClientSession.Target(SessionHarness.TERMS, "w", "x", SessionHarness.KEY, "arg".getBytes(), false)))
         .get(5, TimeUnit.SECONDS);
     worker[0].opened().get(5, TimeUnit.SECONDS);
-    worker[0].turn(link -> new ServerSession(link, cfg, h.acceptor())).get(5, TimeUnit.SECONDS);
+    worker[0].turn(SessionHarness.KEY, link -> new ServerSession(link, cfg, h.acceptor())).get(5, TimeUnit.SECONDS);
     return master.get(5, TimeUnit.SECONDS).opened();
   }
 

@@ -52,7 +52,7 @@ class TurnTest {
     ClientSession worker = withEcho().open();
     ServerSession[] served = new ServerSession[1];
 
-    await(worker.turn(link -> served[0] = new ServerSession(link, h.config, h.acceptor())));
+    await(worker.turn(SessionHarness.KEY, link -> served[0] = new ServerSession(link, h.config, h.acceptor())));
     ClientSession m = await(await(master).opened());
 
     assertThat(h.opens).containsExactly("arg", "initial");
@@ -86,7 +86,7 @@ class TurnTest {
     ClientSession worker = h.open();
     CompletableFuture<String> pending = worker.call("slow", sig("slow"), Codecs.VOID, null, Codecs.STRING);
 
-    await(worker.turn(link -> new ServerSession(link, h.config, h.acceptor())));
+    await(worker.turn(SessionHarness.KEY, link -> new ServerSession(link, h.config, h.acceptor())));
     hold.countDown();
 
     assertThat(pending).failsWithin(java.time.Duration.ofSeconds(5));
@@ -98,7 +98,7 @@ class TurnTest {
     ClientSession worker = withEcho().open(); // the harness's acceptor refuses TURN by default
     ServerSession[] served = new ServerSession[1];
 
-    await(worker.turn(link -> served[0] = new ServerSession(link, h.config, h.acceptor())));
+    await(worker.turn(SessionHarness.KEY, link -> served[0] = new ServerSession(link, h.config, h.acceptor())));
 
     assertThat(await(h.server.closeFuture())).isEqualTo("unexpected TURN frame from the client");
     assertThat(h.server.closeCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
@@ -107,11 +107,30 @@ class TurnTest {
   }
 
   @Test
+  void aTurnNotProvenWithTheWorkersOwnCredentialIsRefused() throws Exception {
+    boolean[] asked = new boolean[1];
+    h.onTurn = (connection, link) -> {
+      asked[0] = true;
+      return masterEnd(link);
+    };
+    ClientSession worker = withEcho().open();
+    byte[] another = dev.rpcparallel.internal.protocol.Auth.credential(SessionHarness.APP_SECRET,
+        new dev.rpcparallel.internal.protocol.Auth.Terms(java.util.UUID.randomUUID(), 0, 0));
+
+    await(worker.turn(another, link -> new ServerSession(link, h.config, h.acceptor())));
+
+    assertThat(await(h.server.closeFuture())).isEqualTo("TURN not proven with the credential of worker w");
+    assertThat(h.server.closeCode()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+    assertThat(asked[0]).isFalse();
+    assertThat(h.opens).containsExactly("arg");
+  }
+
+  @Test
   void aClosedConnectionCannotTurn() throws Exception {
     ClientSession worker = withEcho().open();
     worker.close(ErrorCode.CLOSED, "closed by client");
 
-    assertThat(worker.turn(link -> new ServerSession(link, h.config, h.acceptor()))).failsWithin(java.time.Duration.ofSeconds(5));
+    assertThat(worker.turn(SessionHarness.KEY, link -> new ServerSession(link, h.config, h.acceptor()))).failsWithin(java.time.Duration.ofSeconds(5));
   }
 
   @Test
@@ -126,7 +145,7 @@ class TurnTest {
     };
     ClientSession worker = h.open();
 
-    await(worker.turn(link -> new ServerSession(link, h.config, h.acceptor())));
+    await(worker.turn(SessionHarness.KEY, link -> new ServerSession(link, h.config, h.acceptor())));
 
     Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> await(await(master).opened()));
     assertThat(e).hasRootCauseInstanceOf(dev.rpcparallel.internal.protocol.WireException.class)
