@@ -23,12 +23,16 @@ import dev.rpcparallel.internal.concurrent.SerializingExecutor;
 import dev.rpcparallel.internal.jfr.Jfr;
 import dev.rpcparallel.internal.protocol.ErrorCode;
 import dev.rpcparallel.internal.session.ClientSession;
+import dev.rpcparallel.internal.session.Link;
 import dev.rpcparallel.internal.session.OutboundStream;
+import dev.rpcparallel.internal.session.ServerSession;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -363,8 +367,8 @@ final class ConnectionImpl<W extends WorkerSpec<?, ?, ?, ?>> implements Connecti
    * not the caller's: the master waits for it. Returns the answer once the turn is done, or once
    * it failed because the connection closed (the caller hears of that through the close).
    */
-  <Q, R> R callThenTurn(Rpc<W, Q, R> f, Q query, java.util.function.Predicate<R> turnIf, byte[] workerCredential,
-      java.util.function.Function<dev.rpcparallel.internal.session.Link, dev.rpcparallel.internal.session.ServerSession> server) {
+  <Q, R> R callThenTurn(Rpc<W, Q, R> f, Q query, Predicate<R> turnIf, byte[] workerCredential,
+      Function<Link, ServerSession> server) {
     CompletableFuture<R> answer = session.call(f.name(), f.signature(), f.queryCodec(), query, f.responseCodec());
     return Errors.await(answer.thenCompose(r -> turnIf.test(r)
         ? session.turn(workerCredential, server).handle((turned, e) -> r)

@@ -373,8 +373,10 @@ public final class Engine {
    * {@code ClientSession.turn}); it opens the worker's initial connection with {@code arg}. Not
    * started: the master server's session hands the link to it.
    */
-  ClientSession turnedClientSession(Link link, UUID workerId, String nameOrId, String address, byte[] arg) {
-    ClientSession.Target t = new ClientSession.Target(new Auth.Terms(workerId, 0, 0), nameOrId, address, new byte[0], arg, false);
+  ClientSession turnedClientSession(Link link, UUID workerId, String nameOrId, byte[] arg) {
+    // No address or credential: a turned session's messages say "over its master connection",
+    // and it sends no AUTH.
+    ClientSession.Target t = new ClientSession.Target(new Auth.Terms(workerId, 0, 0), nameOrId, link.remoteAddress(), new byte[0], arg, false);
     return new ClientSession(link, clientConfig(settings), t);
   }
 

@@ -607,7 +607,7 @@ public final class Spawner implements MasterSpec.Registry {
     if (reg == null || reg.initError().isPresent() || !child.turnArrived.complete(null)) {
       return null; // not registered, or turned already (once per child, whichever connection)
     }
-    ClientSession session = engine.turnedClientSession(link, child.id, child.name, reg.host() + ":" + reg.port(), child.connectionArg);
+    ClientSession session = engine.turnedClientSession(link, child.id, child.name, child.connectionArg);
     session.opened().whenComplete((open, e) -> {
       if (e != null) {
         child.turned.completeExceptionally(e);

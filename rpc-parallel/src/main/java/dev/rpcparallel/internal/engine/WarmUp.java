@@ -79,7 +79,7 @@ final class WarmUp {
         if (!proof.provenBy(warm.credential(new Auth.Terms(id, 0, 0)))) {
           return null;
         }
-        ClientSession s = warm.turnedClientSession(link, id, "warm-up", "127.0.0.1", arg);
+        ClientSession s = warm.turnedClientSession(link, id, "warm-up", arg);
         s.opened().thenAccept(open -> open.close(ErrorCode.CLOSED, "closed by client"));
         turnedClosed.add(s.closeFuture());
         return s;

@@ -259,7 +259,7 @@ public final class WorkerRuntime {
     // first, the policy has heard of that already).
     MasterSpec.Answer answer = master.callThenTurn(MasterSpec.REGISTER,
         new MasterSpec.Registration(handle.host(), handle.port(), handle.usesTls(), Optional.empty()),
-        a -> a == MasterSpec.Answer.TURN, Auth.credential(config.secret(), new Auth.Terms(config.workerId(), 0, 0)),
+        a -> a == MasterSpec.Answer.TURN, engine.credential(new Auth.Terms(config.workerId(), 0, 0)),
         link -> engine.turnedServerSession(host, link));
     registered.complete(null);
     if (answer == MasterSpec.Answer.REFUSED) {

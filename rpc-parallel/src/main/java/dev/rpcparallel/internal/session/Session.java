@@ -357,20 +357,13 @@ public abstract class Session implements LinkHandler {
 
   /** Closes the connection, telling the peer why. Idempotent; callable from any thread. */
   public final void close(ErrorCode code, String reason) {
-    close(code, reason, () -> {});
+    closeAfter(null, code, reason, () -> {});
   }
 
   /**
-   * {@link #close(ErrorCode, String)}, running {@code closeSent} once the reason is recorded and
-   * the CLOSE frame queued, before anything waiting for the close hears of it.
-   */
-  final void close(ErrorCode code, String reason, Runnable closeSent) {
-    closeAfter(null, code, reason, closeSent);
-  }
-
-  /**
-   * {@link #close(ErrorCode, String, Runnable)}, sending {@code last} (checked sendable by the
-   * caller; may be null) just before the CLOSE frame, once the reason is recorded.
+   * {@link #close(ErrorCode, String)}, sending {@code last} (checked sendable by the caller; may
+   * be null) just before the CLOSE frame, once the reason is recorded, and running {@code
+   * closeSent} once both are queued, before anything waiting for the close hears of it.
    */
   final void closeAfter(BinaryWriter last, ErrorCode code, String reason, Runnable closeSent) {
     ConnectionLost e = record(code, reason);

@@ -155,17 +155,7 @@ class TurnTest {
   @Test
   void theMastersTurnedSessionTakesNothingButOpenedOrRefused() throws Exception {
     RawPeer worker = new RawPeer();
-    ClientSession[] master = new ClientSession[1];
-    LinkHandler idle = new RawPeer();
-    worker.link = InMemoryLink.connect(h.inline, h.clock, link -> worker, link -> {
-      master[0] = masterEnd(link);
-      return idle;
-    });
-    InMemoryLink masterLink = peerOf(worker.link);
-    masterLink.execute(() -> {
-      masterLink.replaceHandler(master[0]);
-      master[0].startOnHandedOverLink();
-    });
+    ClientSession master = onHandedOverLink(worker, this::masterEnd);
     assertThat(await(worker.first)[0]).isEqualTo(FrameType.OPEN);
 
     BinaryWriter hello = Frames.start(FrameType.HELLO);
@@ -173,7 +163,7 @@ class TurnTest {
     hello.writeRaw(new byte[Auth.NONCE_LENGTH], 0, Auth.NONCE_LENGTH);
     worker.send(hello);
 
-    assertThat(await(master[0].closeFuture())).isEqualTo("unexpected HELLO frame during the handshake");
+    assertThat(await(master.closeFuture())).isEqualTo("unexpected HELLO frame during the handshake");
     assertThat(worker.received).hasSize(2); // OPEN, then CLOSE: no AUTH
     assertThat(worker.received.get(1)[0]).isEqualTo(FrameType.CLOSE);
   }
@@ -211,18 +201,23 @@ class TurnTest {
 
   /** A server session started on a handed-over link whose other end is {@code peer}. */
   private ServerSession turnedServer(RawPeer peer) {
-    ServerSession[] server = new ServerSession[1];
+    return onHandedOverLink(peer, link -> new ServerSession(link, h.config, h.acceptor()));
+  }
+
+  /** The session {@code make} makes, started on a handed-over link whose other end is {@code peer}. */
+  private <S extends Session> S onHandedOverLink(RawPeer peer, java.util.function.Function<Link, S> make) {
+    java.util.List<S> made = new java.util.ArrayList<>();
     LinkHandler idle = new RawPeer();
     peer.link = InMemoryLink.connect(h.inline, h.clock, link -> peer, link -> {
-      server[0] = new ServerSession(link, h.config, h.acceptor());
-      return idle; // what the previous session was: the turned one starts without onConnected
+      made.add(make.apply(link));
+      return idle; // what the previous session was: the one handed the link starts without onConnected
     });
-    InMemoryLink serverLink = peerOf(peer.link);
-    serverLink.execute(() -> {
-      serverLink.replaceHandler(server[0]);
-      server[0].startOnHandedOverLink();
+    InMemoryLink link = peerOf(peer.link);
+    link.execute(() -> {
+      link.replaceHandler(made.get(0));
+      made.get(0).startOnHandedOverLink();
     });
-    return server[0];
+    return made.get(0);
   }
 
   private static InMemoryLink peerOf(Link link) {
@@ -236,8 +231,12 @@ class TurnTest {
   }
 
   private static BinaryWriter open(String arg) {
+    return open(SessionHarness.WORKER, arg);
+  }
+
+  private static BinaryWriter open(java.util.UUID worker, String arg) {
     BinaryWriter w = Frames.start(FrameType.OPEN);
-    w.writeFixedLong(SessionHarness.WORKER.getMostSignificantBits()).writeFixedLong(SessionHarness.WORKER.getLeastSignificantBits());
+    w.writeFixedLong(worker.getMostSignificantBits()).writeFixedLong(worker.getLeastSignificantBits());
     w.writeBytes(arg.getBytes());
     w.writeBoolean(false);
     return w;
@@ -293,12 +292,7 @@ class TurnTest {
     RawPeer master = new RawPeer();
     ServerSession server = turnedServer(master);
 
-    BinaryWriter w = Frames.start(FrameType.OPEN);
-    java.util.UUID other = java.util.UUID.randomUUID();
-    w.writeFixedLong(other.getMostSignificantBits()).writeFixedLong(other.getLeastSignificantBits());
-    w.writeBytes(new byte[0]);
-    w.writeBoolean(false);
-    master.send(w);
+    master.send(open(java.util.UUID.randomUUID(), ""));
 
     assertThat(await(server.closeFuture())).isEqualTo("connection refused: OPEN names another worker than the one serving this connection");
     assertThat(h.opens).isEmpty();
